@@ -1,0 +1,106 @@
+"""Shared fixtures: personas per role, real-service guards, and test-wide settings."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+from portal.models import Role, User
+
+
+def require_service(available: bool, why: str) -> None:
+    """Skip a test whose real service is missing on a developer's machine; in CI that is a failure."""
+    if available:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must provide this service: {why}")
+    pytest.skip(why)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL", "")
+    require_service(bool(url), "REDIS_URL is not set, so there is no real Redis to test against")
+    return url
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings) -> None:
+    # Rate-limit counters must not leak between tests; the tests about Redis itself set it explicitly.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager():
+    """Tasks run in-process unless a test starts a real worker (see tests/portal/test_celery.py)."""
+    from portal.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+def make_user(email: str, role: str, *, mfa: bool | None = None, **extra) -> User:
+    user = User.objects.create_user(email=email, password="test-pass-9876", role=role, **extra)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    if mfa if mfa is not None else role != Role.PARENT:
+        secret = generate_totp_secret()
+        TOTP.activate(user, secret)
+        user.totp_secret = secret  # type: ignore[attr-defined]
+    return user
+
+
+@pytest.fixture
+def parent(db) -> User:
+    return make_user("parent@example.test", Role.PARENT, display_name="保護者 一郎")
+
+
+@pytest.fixture
+def other_parent(db) -> User:
+    return make_user("parent2@example.test", Role.PARENT, display_name="保護者 二郎")
+
+
+@pytest.fixture
+def specialist(db) -> User:
+    return make_user("specialist@example.test", Role.SPECIALIST)
+
+
+@pytest.fixture
+def hub_staff(db) -> User:
+    return make_user("hubstaff@example.test", Role.HUB_STAFF)
+
+
+@pytest.fixture
+def city_staff(db) -> User:
+    return make_user("city@example.test", Role.CITY_STAFF)
+
+
+@pytest.fixture
+def real_celery_worker(redis_url):
+    """A real Celery worker (in a thread) consuming from the real Redis broker.
+
+    Use with ``@pytest.mark.django_db(transaction=True)`` so the worker's connection sees the data.
+    """
+    from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+    from django.db import connections
+
+    from portal.celery import app
+
+    def close_worker_connections(**_kwargs) -> None:
+        # The worker thread's own connections; left open they block dropping the test database.
+        connections.close_all()
+
+    saved = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
+    app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
+    task_postrun.connect(close_worker_connections, weak=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+            yield worker
+    finally:
+        task_postrun.disconnect(close_worker_connections)
+        app.conf.update(saved)

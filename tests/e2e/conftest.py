@@ -1,0 +1,80 @@
+"""Browser tests: Playwright for Python driving Debian's chromium against pytest-django's live_server."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# live_server runs in a thread while Playwright's sync API holds an event loop in this one.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# axe-core impacts that fail a page (JIS X 8341-3 / WCAG 2.1 AA).
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import require_service
+
+    require_service(CHROMIUM.exists(), f"{CHROMIUM} is not installed (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A phone-sized page in Japanese; ``page.base_url`` is the live server."""
+    context = browser.new_context(locale="ja-JP", viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def assert_accessible(page) -> None:
+    """Run axe-core on the current page; no serious or critical violation is allowed."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    assert not blocking, "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} → {[n['target'] for n in v['nodes']][:5]}" for v in blocking
+    )
+
+
+def log_in(page, user, password: str = "test-pass-9876") -> None:
+    """Sign in through the real login form; staff answer the TOTP step with a current code."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    page.goto("/accounts/login/")
+    page.get_by_label("メールアドレス").fill(user.email)
+    page.get_by_label("パスワード").fill(password)
+    page.locator("form").get_by_role("button", name="ログイン").click()
+    secret = getattr(user, "totp_secret", None)
+    if secret:
+        counters = list(yield_hotp_counters_from_time())
+        counter = counters[len(counters) // 2]  # the current time step
+        page.locator("#id_code").fill(format_hotp_value(hotp_value(secret, counter)))
+        page.locator("form[action='/accounts/2fa/authenticate/']").get_by_role("button", name="ログイン").click()
+    page.wait_for_url(lambda url: "/accounts/" not in url)
