@@ -4,8 +4,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-LOCALE_DIRS := locale facilities/locale consultations/locale hubs/locale
-APP_DIRS := facilities consultations hubs
+LOCALE_DIRS := locale facilities/locale facilities/bookings/locale consultations/locale hubs/locale
+APP_DIRS := facilities facilities/bookings consultations hubs
 
 .PHONY: demo test install messages makemessages lint format bench clean
 
@@ -27,7 +27,7 @@ messages: $(STAMP)
 makemessages: $(STAMP)
 	$(PY) manage.py makemessages -l en --no-location -i '.venv/*' -i 'tests/*' -i 'bench/*' $(foreach d,$(APP_DIRS),-i '$(d)/*')
 	@for d in $(APP_DIRS); do \
-		(cd $$d && mkdir -p locale && ../$(PY) ../manage.py makemessages -l en --no-location) || exit 1; \
+		(cd $$d && mkdir -p locale && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l en --no-location -i 'bookings/*') || exit 1; \
 	done
 
 demo: $(STAMP) messages

@@ -213,3 +213,36 @@ class WeeklyHours(models.Model):
         if self.overnight:
             end += dt.timedelta(days=1)
         return end - start
+
+
+class SpecialHours(models.Model):
+    """日付指定の営業: an exception to the weekly hours on one date.
+
+    Either the service is closed that day (臨時休業, ``is_closed``), or it opens at the given times
+    (臨時開設; e.g. each date of a 出張ひろば). On a date with any SpecialHours row, the weekly hours do
+    not apply.
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="special_hours")
+    date = models.DateField(_("日付"))
+    is_closed = models.BooleanField(_("休業"), default=False)
+    opens_at = models.TimeField(_("開始時刻"), null=True, blank=True)
+    closes_at = models.TimeField(_("終了時刻"), null=True, blank=True)
+    note = models.CharField(_("備考"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date", "opens_at"]
+        verbose_name = _("日付指定の営業")
+        verbose_name_plural = _("日付指定の営業")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_closed=True) | models.Q(opens_at__isnull=False, closes_at__isnull=False),
+                name="special_hours_open_needs_times",
+                violation_error_message=_("開設する日は開始時刻と終了時刻を入れてください。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.is_closed:
+            return f"{self.date:%Y-%m-%d} {_('休業')}"
+        return f"{self.date:%Y-%m-%d} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"

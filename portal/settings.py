@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "template_partials",
     "portal",
     "facilities",
+    "facilities.bookings",
     "consultations",
     "hubs",
 ]
