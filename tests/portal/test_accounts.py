@@ -84,3 +84,10 @@ def test_failed_logins_are_rate_limited_on_real_redis(client, parent, settings, 
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
     assert response.context["form"].non_field_errors()
+
+
+def test_a_login_error_is_tied_to_its_field_for_screen_readers(client):
+    response = client.post(reverse("account_signup"), {"email": "not-an-email", "password1": "x", "password2": "x"})
+    body = response.content.decode()
+    assert 'aria-invalid="true" aria-describedby="id_email_error"' in body
+    assert 'id="id_email_error"' in body
