@@ -10,3 +10,10 @@ class BookingsConfig(AppConfig):
     name = "facilities.bookings"
     label = "bookings"
     verbose_name = _("予約")
+
+    def ready(self) -> None:
+        # Roles come from portal.models, which cannot be imported before the app registry is ready.
+        from portal.models import STAFF_ROLES, Role
+
+        self.main_nav = [(_("予約の確認"), "bookings:my_bookings", (Role.PARENT,))]
+        self.staff_nav = [(_("予約枠と名簿"), "bookings:staff_sessions", tuple(STAFF_ROLES))]

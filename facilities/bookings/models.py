@@ -1,0 +1,371 @@
+"""予約: bookable sessions (回) of directory services, children's profiles and bookings.
+
+A Session is one dated occurrence a family can book: a 一時預かり slot, a hub event or 講習, a
+出張ひろば day, or a one-seat consultation appointment with a 利用者支援専門員. Capacity is enforced
+by the services in ``services.py`` under a row lock on the session; the models hold the rules that
+do not depend on other rows.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from facilities.models import Service, WeeklyHours
+
+
+def age_in_months(birth_date: dt.date, on: dt.date) -> int:
+    """Whole months of age on ``on``.
+
+    A month is complete on the same day-of-month as the birth date; when that day does not exist
+    (born on the 31st), the month completes on the last day of the shorter month.
+    """
+    months = (on.year - birth_date.year) * 12 + (on.month - birth_date.month)
+    last_day = calendar.monthrange(on.year, on.month)[1]
+    if on.day < birth_date.day and on.day != last_day:
+        months -= 1
+    return months
+
+
+class Child(models.Model):
+    """お子さんの情報: a child of a parent, or a pregnancy (妊娠中, with the due date)."""
+
+    parent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("保護者"), on_delete=models.CASCADE, related_name="children"
+    )
+    nickname = models.CharField(_("呼び名"), max_length=50)
+    birth_date = models.DateField(_("生年月日"), null=True, blank=True)
+    is_pregnancy = models.BooleanField(_("妊娠中"), default=False)
+    due_date = models.DateField(_("出産予定日"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["is_pregnancy", "birth_date", "id"]
+        verbose_name = _("お子さん")
+        verbose_name_plural = _("お子さん")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_pregnancy=True, due_date__isnull=False, birth_date__isnull=True)
+                | models.Q(is_pregnancy=False, birth_date__isnull=False, due_date__isnull=True),
+                name="child_birth_or_due_date",
+                violation_error_message=_("お子さんは生年月日、妊娠中の方は出産予定日を入れてください。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.nickname
+
+    def clean(self) -> None:
+        today = timezone.localdate()
+        if self.is_pregnancy:
+            if not self.due_date:
+                raise ValidationError({"due_date": _("出産予定日を入れてください。")})
+            self.birth_date = None
+        else:
+            if not self.birth_date:
+                raise ValidationError({"birth_date": _("生年月日を入れてください。")})
+            if self.birth_date > today:
+                raise ValidationError({"birth_date": _("生年月日に未来の日付は入れられません。")})
+            self.due_date = None
+
+    def age_months_on(self, day: dt.date) -> int | None:
+        return None if self.is_pregnancy else age_in_months(self.birth_date, day)
+
+
+class SessionSeries(models.Model):
+    """毎週の回: a weekly series of sessions, created together; one date can be cancelled alone."""
+
+    service = models.ForeignKey(
+        Service, verbose_name=_("サービス"), on_delete=models.CASCADE, related_name="session_series"
+    )
+    title = models.CharField(_("内容"), max_length=100, blank=True)
+    weekday = models.PositiveSmallIntegerField(_("曜日"), choices=WeeklyHours.Weekday.choices)
+    start_time = models.TimeField(_("開始時刻"))
+    end_time = models.TimeField(_("終了時刻"))
+    first_date = models.DateField(_("初回"))
+    last_date = models.DateField(_("最終回"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-first_date"]
+        verbose_name = _("毎週の回")
+        verbose_name_plural = _("毎週の回")
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.title} ({self.first_date:%Y-%m-%d}–{self.last_date:%Y-%m-%d})"
+
+
+class SessionQuerySet(models.QuerySet["Session"]):
+    def with_seats(self) -> SessionQuerySet:
+        """Annotate ``confirmed_count``, ``waitlist_count`` and ``seats_left`` in the database."""
+        confirmed = models.Count("bookings", filter=models.Q(bookings__status=Booking.Status.CONFIRMED))
+        waitlisted = models.Count("bookings", filter=models.Q(bookings__status=Booking.Status.WAITLISTED))
+        return self.annotate(confirmed_count=confirmed, waitlist_count=waitlisted).annotate(
+            seats_left=models.functions.Greatest(models.F("capacity") - models.F("confirmed_count"), 0)
+        )
+
+    def upcoming(self) -> SessionQuerySet:
+        return self.filter(status=Session.Status.SCHEDULED, starts_at__gt=timezone.now())
+
+
+class Session(models.Model):
+    """予約枠（回）: one bookable, dated occurrence of a service.
+
+    Booking is open from ``opens_at`` until ``closes_at``; a parent may cancel until
+    ``cancel_cutoff``. Ages are whole months on the session date; ``max_age_months`` is exclusive.
+    A consultation appointment (相談予約) is a one-seat session with ``specialist`` set.
+    """
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("予定")
+        CANCELLED = "cancelled", _("中止")
+
+    service = models.ForeignKey(
+        Service, verbose_name=_("サービス"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    series = models.ForeignKey(
+        SessionSeries,
+        verbose_name=_("毎週の回"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sessions",
+    )
+    title = models.CharField(
+        _("内容"), max_length=100, blank=True, help_text=_("例：ベビーマッサージ講座、一時預かり（午前）")
+    )
+    starts_at = models.DateTimeField(_("開始"))
+    ends_at = models.DateTimeField(_("終了"))
+    capacity = models.PositiveSmallIntegerField(_("定員"))
+    place = models.CharField(_("場所"), max_length=200, blank=True)
+    min_age_months = models.PositiveSmallIntegerField(_("対象年齢（下限・月）"), null=True, blank=True)
+    max_age_months = models.PositiveSmallIntegerField(_("対象年齢（上限・月未満）"), null=True, blank=True)
+    for_pregnant = models.BooleanField(_("妊娠中の方も対象"), default=False)
+    opens_at = models.DateTimeField(_("予約受付開始"))
+    closes_at = models.DateTimeField(_("予約受付終了"))
+    cancel_cutoff = models.DateTimeField(_("キャンセル期限"))
+    specialist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("利用者支援専門員"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appointment_sessions",
+    )
+    status = models.CharField(_("状態"), max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+    cancel_reason = models.CharField(_("中止の理由"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("予約枠")
+        verbose_name_plural = _("予約枠")
+        indexes = [models.Index(fields=["service", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="session_ends_after_start",
+                violation_error_message=_("終了は開始より後にしてください。"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__gte=1),
+                name="session_capacity_positive",
+                violation_error_message=_("定員は1人以上にしてください。"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(opens_at__lt=models.F("closes_at"), closes_at__lte=models.F("starts_at")),
+                name="session_booking_window_before_start",
+                violation_error_message=_("予約の受付は開始より前に、受付開始、受付終了の順にしてください。"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_age_months__isnull=True)
+                | models.Q(max_age_months__isnull=True)
+                | models.Q(min_age_months__lt=models.F("max_age_months")),
+                name="session_age_range_ordered",
+                violation_error_message=_("対象年齢の下限は上限より小さくしてください。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        start = timezone.localtime(self.starts_at)
+        return f"{self.title or self.service.name} {start:%Y-%m-%d %H:%M}"
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.service.name
+
+    @property
+    def date(self) -> dt.date:
+        return timezone.localtime(self.starts_at).date()
+
+    @property
+    def is_appointment(self) -> bool:
+        return self.specialist_id is not None
+
+    def is_bookable_now(self, now: dt.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.status == self.Status.SCHEDULED and self.opens_at <= now < self.closes_at
+
+    def booking_problem(self, now: dt.datetime | None = None) -> str | None:
+        """Why this session cannot be booked now, in words for the parent; None when it can."""
+        now = now or timezone.now()
+        if self.status == self.Status.CANCELLED:
+            return str(_("この回は中止になりました。"))
+        if self.starts_at <= now:
+            return str(_("この回はすでに始まったか、終わっています。"))
+        if now < self.opens_at:
+            start = timezone.localtime(self.opens_at)
+            return str(_("予約の受付は %(start)s からです。") % {"start": f"{start:%Y-%m-%d %H:%M}"})
+        if now >= self.closes_at:
+            return str(_("この回の予約の受付は終わりました。"))
+        return None
+
+    def accepts(self, child: Child) -> bool:
+        """対象: whether the child (age in months on the session date) or the pregnancy is eligible."""
+        if child.is_pregnancy:
+            return self.for_pregnant and child.due_date is not None and child.due_date >= self.date
+        months = child.age_months_on(self.date)
+        if months is None or months < 0:
+            return False
+        if self.min_age_months is not None and months < self.min_age_months:
+            return False
+        return not (self.max_age_months is not None and months >= self.max_age_months)
+
+    def age_range_label(self) -> str:
+        def months(n: int) -> str:
+            years, rest = divmod(n, 12)
+            if years and rest:
+                return str(_("%(y)d歳%(m)dか月") % {"y": years, "m": rest})
+            if years:
+                return str(_("%(y)d歳") % {"y": years})
+            return str(_("%(m)dか月") % {"m": rest})
+
+        parts = []
+        if self.min_age_months is not None or self.max_age_months is not None:
+            low = months(self.min_age_months) if self.min_age_months else str(_("0か月"))
+            if self.max_age_months is not None:
+                parts.append(
+                    str(_("%(low)s から %(high)s 未満") % {"low": low, "high": months(self.max_age_months)})
+                )
+            else:
+                parts.append(str(_("%(low)s 以上") % {"low": low}))
+        if self.for_pregnant:
+            parts.append(str(_("妊娠中の方")))
+        return "、".join(parts) or str(_("どなたでも"))
+
+
+class Booking(models.Model):
+    """予約: a seat (or a waitlist place) of a session for one child of a parent, or a walk-in.
+
+    Waitlist position is derived (earlier waitlisted bookings of the same session), never stored,
+    so it cannot drift. The ``*_sent_at`` fields record each mail, so none is sent twice.
+    """
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("予約確定")
+        WAITLISTED = "waitlisted", _("キャンセル待ち")
+        CANCELLED = "cancelled", _("キャンセル")
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("予約枠"), on_delete=models.CASCADE, related_name="bookings"
+    )
+    parent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("保護者"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="bookings",
+    )
+    child = models.ForeignKey(
+        Child,
+        verbose_name=_("お子さん"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+    )
+    walk_in_name = models.CharField(_("当日参加の方のお名前"), max_length=100, blank=True)
+    status = models.CharField(_("状態"), max_length=20, choices=Status.choices)
+    attended = models.BooleanField(_("出欠"), null=True, blank=True)
+    created_at = models.DateTimeField(_("申込日時"), default=timezone.now)
+    promoted_at = models.DateTimeField(_("繰り上げ日時"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("キャンセル日時"), null=True, blank=True)
+    cancelled_by_session = models.BooleanField(_("回の中止による取消"), default=False)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    promoted_notice_sent_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    cancel_notice_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("予約")
+        verbose_name_plural = _("予約")
+        constraints = [
+            # One live booking per child and session: the database's answer to a double submit.
+            models.UniqueConstraint(
+                fields=["session", "child"],
+                condition=~models.Q(status="cancelled"),
+                name="booking_one_live_per_child_and_session",
+                violation_error_message=_("このお子さんはこの回をすでに予約しています。"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(parent__isnull=False, child__isnull=False)
+                | models.Q(parent__isnull=True, child__isnull=True),
+                name="booking_parent_and_child_together",
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.session} {self.who}"
+
+    @property
+    def who(self) -> str:
+        if self.child_id:
+            return str(self.child)
+        return self.walk_in_name or str(_("当日参加"))
+
+    @property
+    def is_walk_in(self) -> bool:
+        return self.parent_id is None
+
+    def child_age_months(self) -> int | None:
+        """The child's age in whole months on the session date (None for a pregnancy or walk-in)."""
+        return self.child.age_months_on(self.session.date) if self.child_id else None
+
+    def clean(self) -> None:
+        if self.child_id and self.parent_id and self.child.parent_id != self.parent_id:
+            raise ValidationError({"child": _("このお子さんは選べません。")})
+
+    def waitlist_position(self) -> int | None:
+        """キャンセル待ちの順番 (1 = next to get a seat)."""
+        if self.status != self.Status.WAITLISTED:
+            return None
+        earlier = Booking.objects.filter(session_id=self.session_id, status=self.Status.WAITLISTED).filter(
+            models.Q(created_at__lt=self.created_at) | models.Q(created_at=self.created_at, id__lt=self.id)
+        )
+        return earlier.count() + 1
+
+    def can_cancel(self, now: dt.datetime | None = None) -> bool:
+        """A parent may cancel a seat until the cutoff, and leave the waitlist until the start."""
+        now = now or timezone.now()
+        if self.status == self.Status.CANCELLED or self.session.status == Session.Status.CANCELLED:
+            return False
+        if self.status == self.Status.WAITLISTED:
+            return now < self.session.starts_at
+        return now < self.session.cancel_cutoff

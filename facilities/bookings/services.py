@@ -1,0 +1,399 @@
+"""State changes of 予約. Every function is keyword-only, runs in one transaction and leaves mail to
+``transaction.on_commit``.
+
+Capacity rule (定員): every change that can fill or free a seat first locks the session row
+(``SELECT ... FOR UPDATE``), then counts confirmed bookings. Two parents racing for the last seat
+therefore queue on the lock; the second sees the seat taken and is waitlisted. Freed seats go to the
+first eligible waitlisted booking in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+import holidays
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from facilities.bookings import emails
+from facilities.bookings.models import Booking, Child, Session, SessionSeries
+from facilities.models import Service
+from portal.models import User
+
+logger = logging.getLogger(__name__)
+
+# Which mail, and the field that records it was sent (so it is sent exactly once).
+NOTICE_FIELDS = {
+    "confirmation": "confirmation_sent_at",
+    "promotion": "promoted_notice_sent_at",
+    "reminder": "reminder_sent_at",
+    "session_cancelled": "cancel_notice_sent_at",
+}
+# Default booking window: from 30 days before, until 17:00 the day before (also the cancel cutoff).
+OPENS_DAYS_BEFORE = 30
+CLOSES_DAY_BEFORE_AT = dt.time(17, 0)
+
+
+def default_window(starts_at: dt.datetime) -> tuple[dt.datetime, dt.datetime, dt.datetime]:
+    """(opens_at, closes_at, cancel_cutoff) for a session starting at ``starts_at``."""
+    tz = timezone.get_current_timezone()
+    day = timezone.localtime(starts_at).date()
+    opens_at = dt.datetime.combine(day - dt.timedelta(days=OPENS_DAYS_BEFORE), dt.time(0, 0), tzinfo=tz)
+    closes_at = dt.datetime.combine(day - dt.timedelta(days=1), CLOSES_DAY_BEFORE_AT, tzinfo=tz)
+    return opens_at, closes_at, closes_at
+
+
+def _enqueue_notice(booking_id: int, kind: str) -> None:
+    from facilities.bookings.tasks import send_booking_notice
+
+    try:
+        send_booking_notice.delay(booking_id, kind)
+    except Exception:
+        # Broker down: the beat sweep (send_due_notices) finds the unsent mail in the database later.
+        logger.warning("could not enqueue %s notice for booking %s; the sweep will send it", kind, booking_id)
+
+
+def _notify_on_commit(booking_id: int, kind: str) -> None:
+    transaction.on_commit(lambda: _enqueue_notice(booking_id, kind))
+
+
+# --- Children --------------------------------------------------------------------------------------
+
+
+def child_create(
+    *,
+    parent: User,
+    nickname: str,
+    birth_date: dt.date | None = None,
+    is_pregnancy: bool = False,
+    due_date: dt.date | None = None,
+) -> Child:
+    """お子さんの登録 (or a pregnancy with its due date)."""
+    child = Child(
+        parent=parent, nickname=nickname, birth_date=birth_date, is_pregnancy=is_pregnancy, due_date=due_date
+    )
+    with transaction.atomic():
+        child.full_clean()
+        child.save()
+    return child
+
+
+def child_update(*, child: Child, **fields: Any) -> Child:
+    allowed = {"nickname", "birth_date", "is_pregnancy", "due_date"}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise TypeError(name)
+        setattr(child, name, value)
+    with transaction.atomic():
+        child.full_clean()
+        child.save()
+    return child
+
+
+# --- Sessions --------------------------------------------------------------------------------------
+
+
+def session_create(
+    *,
+    service: Service,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    capacity: int,
+    by: User | None,
+    title: str = "",
+    place: str = "",
+    specialist: User | None = None,
+    min_age_months: int | None = None,
+    max_age_months: int | None = None,
+    for_pregnant: bool | None = None,
+    opens_at: dt.datetime | None = None,
+    closes_at: dt.datetime | None = None,
+    cancel_cutoff: dt.datetime | None = None,
+    series: SessionSeries | None = None,
+) -> Session:
+    """予約枠の作成. Ages and 妊娠中 default to the service's; the window to ``default_window``."""
+    default_opens, default_closes, default_cutoff = default_window(starts_at)
+    session = Session(
+        service=service,
+        series=series,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        place=place,
+        specialist=specialist,
+        min_age_months=service.min_age_months if min_age_months is None else min_age_months,
+        max_age_months=service.max_age_months if max_age_months is None else max_age_months,
+        for_pregnant=service.for_pregnant if for_pregnant is None else for_pregnant,
+        opens_at=opens_at or default_opens,
+        closes_at=closes_at or default_closes,
+        cancel_cutoff=cancel_cutoff or default_cutoff,
+        created_by=by,
+    )
+    with transaction.atomic():
+        session.full_clean()
+        session.save()
+    return session
+
+
+def series_create(
+    *,
+    service: Service,
+    weekday: int,
+    start_time: dt.time,
+    end_time: dt.time,
+    first_date: dt.date,
+    last_date: dt.date,
+    capacity: int,
+    by: User | None,
+    title: str = "",
+    place: str = "",
+    specialist: User | None = None,
+    skip_holidays: bool = True,
+) -> SessionSeries:
+    """毎週の回の作成: one session on each ``weekday`` from ``first_date`` to ``last_date``.
+
+    National holidays (祝日) and the service's closed dates (臨時休業) are skipped.
+    """
+    if end_time <= start_time:
+        raise ValidationError({"end_time": _("終了時刻は開始時刻より後にしてください。")})
+    if last_date < first_date:
+        raise ValidationError({"last_date": _("最終回は初回より後の日付にしてください。")})
+    if (last_date - first_date).days > 366:
+        raise ValidationError({"last_date": _("毎週の回は1年以内で作ってください。")})
+    closed = set(service.special_hours.filter(is_closed=True).values_list("date", flat=True))
+    national = holidays.Japan(years=range(first_date.year, last_date.year + 1)) if skip_holidays else {}
+    tz = timezone.get_current_timezone()
+    series = SessionSeries(
+        service=service,
+        title=title,
+        weekday=weekday,
+        start_time=start_time,
+        end_time=end_time,
+        first_date=first_date,
+        last_date=last_date,
+        created_by=by,
+    )
+    with transaction.atomic():
+        series.full_clean()
+        series.save()
+        day = first_date + dt.timedelta(days=(weekday - first_date.weekday()) % 7)
+        created = 0
+        while day <= last_date:
+            if day not in closed and day not in national:
+                session_create(
+                    service=service,
+                    series=series,
+                    starts_at=dt.datetime.combine(day, start_time, tzinfo=tz),
+                    ends_at=dt.datetime.combine(day, end_time, tzinfo=tz),
+                    capacity=capacity,
+                    title=title,
+                    place=place,
+                    specialist=specialist,
+                    by=by,
+                )
+                created += 1
+            day += dt.timedelta(days=7)
+        if not created:
+            raise ValidationError(_("その期間に該当する日がありません。"))
+    return series
+
+
+def _fill_free_seats(session: Session, now: dt.datetime) -> list[Booking]:
+    """繰り上げ: give free seats to the first eligible waitlisted bookings. Session must be locked."""
+    free = session.capacity - session.bookings.filter(status=Booking.Status.CONFIRMED).count()
+    promoted: list[Booking] = []
+    if free <= 0:
+        return promoted
+    waiting = (
+        session.bookings.filter(status=Booking.Status.WAITLISTED)
+        .select_related("child")
+        .order_by("created_at", "id")
+    )
+    for booking in waiting:
+        if len(promoted) == free:
+            break
+        if booking.child is not None and not session.accepts(booking.child):
+            continue
+        booking.status = Booking.Status.CONFIRMED
+        booking.promoted_at = now
+        booking.save(update_fields=["status", "promoted_at"])
+        _notify_on_commit(booking.pk, "promotion")
+        promoted.append(booking)
+    return promoted
+
+
+def session_set_capacity(*, session: Session, capacity: int, by: User) -> Session:
+    """定員の変更. Raising it promotes waitlisted bookings; it cannot go below the confirmed count."""
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        if session.status != Session.Status.SCHEDULED:
+            raise ValidationError(_("中止になった回は変更できません。"))
+        confirmed = session.bookings.filter(status=Booking.Status.CONFIRMED).count()
+        if capacity < confirmed:
+            raise ValidationError(
+                {
+                    "capacity": _("確定した予約が %(n)d 件あるので、定員を %(n)d より少なくはできません。")
+                    % {"n": confirmed}
+                }
+            )
+        session.capacity = capacity
+        session.full_clean()
+        session.save(update_fields=["capacity"])
+        _fill_free_seats(session, timezone.now())
+    return session
+
+
+def session_cancel(*, session: Session, reason: str, by: User) -> Session:
+    """回の中止: cancel the session and every live booking; each booked parent is emailed."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("中止の理由を入れてください。")})
+    now = timezone.now()
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        if session.status == Session.Status.CANCELLED:
+            raise ValidationError(_("この回はすでに中止になっています。"))
+        if session.starts_at <= now:
+            raise ValidationError(_("始まった回は中止できません。"))
+        session.status = Session.Status.CANCELLED
+        session.cancel_reason = reason
+        session.full_clean()
+        session.save(update_fields=["status", "cancel_reason"])
+        live = session.bookings.exclude(status=Booking.Status.CANCELLED)
+        notify = list(live.filter(parent__isnull=False).values_list("id", flat=True))
+        live.update(status=Booking.Status.CANCELLED, cancelled_at=now, cancelled_by_session=True)
+        for booking_id in notify:
+            _notify_on_commit(booking_id, "session_cancelled")
+    return session
+
+
+# --- Bookings --------------------------------------------------------------------------------------
+
+
+def booking_create(
+    *, session: Session, parent: User, child: Child, now: dt.datetime | None = None
+) -> Booking:
+    """予約する: a confirmed seat, or a waitlist place when the session is full.
+
+    A repeat of the same child and session (double click, resubmitted form) returns the live
+    booking it already has, marked ``is_repeat``; nothing new is written.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        existing = session.bookings.filter(child=child).exclude(status=Booking.Status.CANCELLED).first()
+        if existing is not None and existing.parent_id == parent.pk:
+            existing.is_repeat = True
+            return existing
+        if child.parent_id != parent.pk:
+            raise ValidationError({"child": _("このお子さんは選べません。")})
+        problem = session.booking_problem(now)
+        if problem:
+            raise ValidationError(problem)
+        if not session.accepts(child):
+            raise ValidationError(
+                {
+                    "child": _("%(name)s さんはこの回の対象ではありません（対象：%(range)s）。")
+                    % {"name": child.nickname, "range": session.age_range_label()}
+                }
+            )
+        confirmed = session.bookings.filter(status=Booking.Status.CONFIRMED).count()
+        status = Booking.Status.CONFIRMED if confirmed < session.capacity else Booking.Status.WAITLISTED
+        booking = Booking(session=session, parent=parent, child=child, status=status, created_at=now)
+        booking.full_clean(validate_constraints=False)  # the lock above already serialises this session
+        booking.save()
+        _notify_on_commit(booking.pk, "confirmation")
+    booking.is_repeat = False
+    return booking
+
+
+def booking_cancel(*, booking: Booking, by: User) -> Booking:
+    """予約の取消. The parent may cancel a seat until the cutoff (staff at any time before the start);
+    the freed seat goes to the waitlist in the same transaction."""
+    now = timezone.now()
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=booking.session_id)
+        booking = Booking.objects.select_related("session").get(pk=booking.pk)
+        if booking.status == Booking.Status.CANCELLED:
+            raise ValidationError(_("この予約はすでにキャンセルされています。"))
+        if by.pk == booking.parent_id:
+            if not booking.can_cancel(now):
+                raise ValidationError(
+                    _("キャンセルの期限（%(cutoff)s）を過ぎました。施設に電話でご連絡ください。")
+                    % {"cutoff": f"{timezone.localtime(session.cancel_cutoff):%Y-%m-%d %H:%M}"}
+                )
+        elif session.starts_at <= now:
+            raise ValidationError(_("始まった回の予約は取り消せません。出欠で記録してください。"))
+        was_confirmed = booking.status == Booking.Status.CONFIRMED
+        booking.status = Booking.Status.CANCELLED
+        booking.cancelled_at = now
+        booking.save(update_fields=["status", "cancelled_at"])
+        if was_confirmed and session.status == Session.Status.SCHEDULED:
+            _fill_free_seats(session, now)
+    return booking
+
+
+def booking_mark_attendance(*, booking: Booking, attended: bool | None) -> Booking:
+    """出欠の記録: True attended, False no-show (欠席), None not yet recorded."""
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update(of=("self",)).select_related("session").get(pk=booking.pk)
+        if booking.status != Booking.Status.CONFIRMED:
+            raise ValidationError(_("確定した予約だけ出欠を記録できます。"))
+        if booking.session.date > timezone.localdate():
+            raise ValidationError(_("まだ来ていない日の出欠は記録できません。"))
+        booking.attended = attended
+        booking.save(update_fields=["attended"])
+    return booking
+
+
+def walk_in_add(*, session: Session, by: User, name: str = "") -> Booking:
+    """当日参加の追加: someone who came without booking takes a free seat and is marked attended."""
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        if session.status != Session.Status.SCHEDULED:
+            raise ValidationError(_("中止になった回には追加できません。"))
+        if session.date > timezone.localdate():
+            raise ValidationError(_("当日参加は開催日に追加してください。"))
+        confirmed = session.bookings.filter(status=Booking.Status.CONFIRMED).count()
+        if confirmed >= session.capacity:
+            raise ValidationError(_("満席です。定員を増やしてから追加してください。"))
+        booking = Booking(
+            session=session, walk_in_name=name.strip(), status=Booking.Status.CONFIRMED, attended=True
+        )
+        booking.full_clean(validate_constraints=False)
+        booking.save()
+    return booking
+
+
+# --- Mail ------------------------------------------------------------------------------------------
+
+
+def booking_send_notice(*, booking_id: int, kind: str, now: dt.datetime | None = None) -> bool:
+    """Send one mail of ``kind`` for a booking at most once; True when this call sent it.
+
+    The booking row is claimed with ``SELECT ... FOR UPDATE SKIP LOCKED`` and the sent time is
+    written in the same transaction as the send: a worker that dies mid-way leaves it unsent (the
+    sweep retries), and two workers never both send it.
+    """
+    from facilities.bookings.selectors import notice_due_q
+
+    now = now or timezone.now()
+    field = NOTICE_FIELDS[kind]
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("session__service__location", "session__specialist", "parent", "child")
+            .filter(notice_due_q(kind, now), pk=booking_id)
+            .first()
+        )
+        if booking is None:
+            return False
+        emails.send_booking_mail(booking, kind)
+        setattr(booking, field, now)
+        booking.save(update_fields=[field])
+    return True
