@@ -9,3 +9,9 @@ class HubsConfig(AppConfig):
 
     name = "hubs"
     verbose_name = _("地域子育て支援拠点")
+    # Role values of portal.models.Role (models cannot be imported while apps load).
+    staff_nav = [
+        (_("担当の拠点"), "hubs:my_hub", ["hub_staff"]),
+        (_("地域子育て支援拠点の一覧"), "hubs:registry", ["city_staff"]),
+        (_("拠点の状況（市）"), "hubs:city_overview", ["city_staff"]),
+    ]

@@ -118,6 +118,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Apps add their periodic tasks here; the entries are plain data so a test can check them.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "portal-heartbeat": {"task": "portal.tasks.heartbeat", "schedule": crontab(minute="*/15")},
+    "hubs-report-reminders": {
+        "task": "hubs.tasks.send_report_reminders",
+        "schedule": crontab(minute=0, hour=9, day_of_month=5),
+    },
     "bookings-send-due-notices": {"task": "facilities.bookings.tasks.send_due_notices", "schedule": crontab(minute="*/10")},
 }
 

@@ -10,6 +10,7 @@ from django.db import transaction
 DEMO_STEPS = [
     "portal.demo",
     "facilities.demo",
+    "hubs.demo",
     "facilities.bookings.demo",
 ]
 

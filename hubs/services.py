@@ -1,0 +1,350 @@
+"""State changes of the hub registry (拠点の登録・変更・承認, 出張ひろば, 月次実績報告).
+
+Every function is keyword-only, runs in one transaction and checks the seed's rules through the
+models (``Hub.rule_errors`` / ``rules.popup_errors``) before anything is written, so a refused change
+leaves nothing half-saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from facilities.models import Category, Location, Service, SpecialHours, WeeklyHours
+from hubs import rules
+from hubs.models import (
+    Hub,
+    HubChangeRequest,
+    HubStaffMember,
+    HubTransition,
+    MonthlyReport,
+    PopupPlaza,
+    ReportReminder,
+    first_of_month,
+)
+from portal.models import Role, User
+
+StaffEntry = tuple[str, str]  # (name, HubStaffMember.Kind)
+
+
+def _staff_counts(staff: Sequence[StaffEntry]) -> tuple[int, int]:
+    qualified = sum(kind == HubStaffMember.Kind.QUALIFIED for _name, kind in staff)
+    return qualified, len(staff) - qualified
+
+
+def _check(hub: Hub, periods: Sequence[rules.Period], staff: Sequence[StaffEntry]) -> None:
+    """Field checks of the directory entry and the hub, then the seed's rules; raise all at once."""
+    errors: list[ValidationError] = []
+    for instance, exclude in ((hub.service, ["organization", "location", "category"]), (hub, ["service"])):
+        try:
+            instance.clean_fields(exclude=exclude)
+        except ValidationError as error:
+            for field, field_errors in error.error_dict.items():
+                label = instance._meta.get_field(field).verbose_name
+                errors.extend(
+                    ValidationError(f"{label}: {m}", code="field")
+                    for m in ValidationError(field_errors).messages
+                )
+    errors += hub.rule_errors(periods=periods, staff_counts=_staff_counts(staff))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_schedule_and_staff(hub: Hub, periods: Sequence[rules.Period], staff: Sequence[StaffEntry]) -> None:
+    hub.service.weekly_hours.all().delete()
+    WeeklyHours.objects.bulk_create(
+        WeeklyHours(service=hub.service, weekday=p.weekday, opens_at=p.opens_at, closes_at=p.closes_at)
+        for p in periods
+    )
+    current = {(m.name, m.kind): m for m in hub.staff.all()}
+    wanted = set(staff)
+    for key, member in current.items():
+        if key not in wanted:
+            member.delete()
+    for name, kind in staff:
+        if (name, kind) not in current:
+            HubStaffMember.objects.create(hub=hub, name=name, kind=kind)
+
+
+def _sync_publication(hub: Hub) -> None:
+    """Only 承認 hubs (and their 出張ひろば) are shown to parents; 休止 shows as 休止中 to nobody, 廃止 ends."""
+    published = hub.status == Hub.Status.APPROVED
+    status = {
+        Hub.Status.SUSPENDED: Service.Status.TEMPORARILY_CLOSED,
+        Hub.Status.ABOLISHED: Service.Status.ENDED,
+    }.get(hub.status, Service.Status.ACTIVE)
+    Service.objects.filter(pk=hub.service_id).update(published=published, status=status)
+    Service.objects.filter(popup_plaza__hub=hub).update(published=published, status=status)
+    hub.service.published, hub.service.status = published, status
+
+
+@transaction.atomic
+def hub_register(
+    *,
+    by: User,
+    service: Service,
+    hub: Hub,
+    periods: Sequence[rules.Period],
+    staff: Sequence[StaffEntry],
+) -> Hub:
+    """Register a hub (拠点の登録): its directory entry (hidden until approved), schedule and staff.
+
+    ``service`` and ``hub`` are unsaved; the service's organization and location may be unsaved too
+    (a new operator or place), and are created here.
+    """
+    service.category = Category.objects.get(slug="hub")
+    service.published = False
+    hub.service = service
+    hub.status = Hub.Status.APPLIED
+    _check(hub, periods, staff)
+    for related in (service.organization, service.location):
+        if related.pk is None:
+            related.full_clean()
+            related.save()
+    service.organization = service.organization
+    service.location = service.location
+    service.save()
+    hub.service = service
+    hub.save()
+    _save_schedule_and_staff(hub, periods, staff)
+    HubTransition.objects.create(hub=hub, from_status="", to_status=hub.status, by=by, reason=_("新規登録"))
+    return hub
+
+
+@transaction.atomic
+def hub_update(
+    *,
+    by: User,
+    hub: Hub,
+    periods: Sequence[rules.Period],
+    staff: Sequence[StaffEntry],
+) -> Hub:
+    """Change a hub and its directory entry together (拠点の変更); refused whole if a rule breaks."""
+    _check(hub, periods, staff)
+    for related in (hub.service.organization, hub.service.location):
+        if related.pk is None:
+            related.full_clean()
+            related.save()
+    hub.service.organization = hub.service.organization
+    hub.service.location = hub.service.location
+    hub.service.last_checked = timezone.localdate()
+    hub.service.save()
+    hub.save()
+    _save_schedule_and_staff(hub, periods, staff)
+    _sync_publication(hub)
+    return hub
+
+
+REASON_REQUIRED = {Hub.Status.SUSPENDED, Hub.Status.ABOLISHED, Hub.Status.APPLIED}
+
+
+@transaction.atomic
+def hub_transition(*, by: User, hub: Hub, to_status: str, reason: str = "") -> Hub:
+    """Move a hub along its lifecycle (申請中 → 審査中 → 承認 → 休止 / 廃止), logging who, when and why."""
+    hub = Hub.objects.select_for_update().select_related("service").get(pk=hub.pk)
+    if to_status not in Hub.TRANSITIONS[hub.status]:
+        raise ValidationError(
+            _("「%(from)s」から「%(to)s」には変更できません。")
+            % {"from": hub.get_status_display(), "to": Hub.Status(to_status).label},
+            code="transition",
+        )
+    if to_status in REASON_REQUIRED and not reason.strip():
+        raise ValidationError(_("この変更には理由を入れてください。"), code="reason_required")
+    if to_status == Hub.Status.APPROVED:
+        hub.full_clean(exclude=["service"])  # the seed's rules must hold on the day of approval
+    HubTransition.objects.create(
+        hub=hub, from_status=hub.status, to_status=to_status, by=by, reason=reason.strip()
+    )
+    hub.status = to_status
+    hub.save(update_fields=["status", "updated_at"])
+    _sync_publication(hub)
+    return hub
+
+
+def proposal_periods(data: dict) -> list[rules.Period]:
+    return [
+        rules.Period(int(day), dt.time.fromisoformat(opens), dt.time.fromisoformat(closes))
+        for day, opens, closes in data["hours"]
+    ]
+
+
+def _apply_proposal(hub: Hub, data: dict) -> tuple[list[rules.Period], list[StaffEntry]]:
+    for field in ("description", "phone", "email", "url"):
+        setattr(hub.service, field, data[field])
+    return proposal_periods(data), [(name, kind) for name, kind in data["staff"]]
+
+
+@transaction.atomic
+def hub_change_propose(*, by: User, hub: Hub, data: dict, note: str = "") -> HubChangeRequest:
+    """Hub staff propose a change to their own hub (変更の申し出); checked against the rules now."""
+    preview = Hub.objects.select_related("service").get(pk=hub.pk)
+    periods, staff = _apply_proposal(preview, data)
+    _check(preview, periods, staff)
+    return HubChangeRequest.objects.create(hub=hub, proposed_by=by, data=data, note=note)
+
+
+@transaction.atomic
+def hub_change_decide(
+    *, by: User, change: HubChangeRequest, accept: bool, comment: str = ""
+) -> HubChangeRequest:
+    """City staff accept (反映) or decline (見送り) a proposal; accepting applies it through hub_update."""
+    change = HubChangeRequest.objects.select_for_update().get(pk=change.pk)
+    if change.status != HubChangeRequest.Status.PENDING:
+        raise ValidationError(_("この申し出はすでに確認済みです。"), code="decided")
+    if not accept and not comment.strip():
+        raise ValidationError(_("見送る理由をコメントに入れてください。"), code="comment_required")
+    if accept:
+        hub = Hub.objects.select_related("service__organization", "service__location").get(pk=change.hub_id)
+        periods, staff = _apply_proposal(hub, change.data)
+        hub_update(by=by, hub=hub, periods=periods, staff=staff)
+    change.status = HubChangeRequest.Status.ACCEPTED if accept else HubChangeRequest.Status.DECLINED
+    change.decided_by, change.decided_at, change.comment = by, timezone.now(), comment.strip()
+    change.save()
+    return change
+
+
+@transaction.atomic
+def popup_create(*, by: User, hub: Hub, location: Location, days: Sequence[rules.PopupDay]) -> PopupPlaza:
+    """Open a 出張ひろば for a hub: its own directory entry with one SpecialHours row per date."""
+    errors = rules.popup_errors(hub_type=hub.hub_type, hub_has_popup_addon=hub.addon_popup, days=days)
+    if errors:
+        raise ValidationError(errors)
+    service = Service.objects.create(
+        organization=hub.service.organization,
+        location=location,
+        category=Category.objects.get(slug="popup-hub"),
+        name=_("出張ひろば %(hub)s（%(place)s）") % {"hub": hub.name, "place": location.name},
+        description=_("%(hub)sの出張ひろばです。親子で気軽に遊びに来てください。") % {"hub": hub.name},
+        min_age_months=hub.service.min_age_months,
+        max_age_months=hub.service.max_age_months,
+        for_pregnant=hub.service.for_pregnant,
+        phone=hub.service.phone,
+        walk_in=True,
+        published=hub.status == Hub.Status.APPROVED,
+    )
+    SpecialHours.objects.bulk_create(
+        SpecialHours(
+            service=service, date=d.date, is_closed=False, opens_at=d.opens_at, closes_at=d.closes_at
+        )
+        for d in days
+    )
+    return PopupPlaza.objects.create(hub=hub, service=service)
+
+
+REPORT_COUNT_FIELDS = [
+    "days_opened",
+    "parents",
+    "children_age0",
+    "children_age1",
+    "children_age2",
+    "children_age3_plus",
+    "consultations",
+    "courses_held",
+    "course_attendance",
+    "popup_days",
+    "popup_users",
+    "community_activities",
+]
+
+
+@transaction.atomic
+def report_save(*, by: User, report: MonthlyReport, submit: bool) -> MonthlyReport:
+    """Save a monthly report (月次実績報告) as a draft or submit it; a submitted report is frozen."""
+    if report.pk:
+        stored = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+        if not stored.is_editable:
+            raise ValidationError(_("提出済みの報告は変更できません。"), code="frozen")
+    report.full_clean()
+    if submit:
+        report.status = MonthlyReport.Status.SUBMITTED
+        report.submitted_by, report.submitted_at = by, timezone.now()
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError as error:
+        raise ValidationError(_("この月の報告はすでにあります。"), code="duplicate") from error
+    return report
+
+
+@transaction.atomic
+def report_review(*, by: User, report: MonthlyReport, accept: bool, comment: str = "") -> MonthlyReport:
+    """City staff accept (受理) a submitted report or return it (差し戻し) with a comment."""
+    report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != MonthlyReport.Status.SUBMITTED:
+        raise ValidationError(_("提出された報告だけを確認できます。"), code="not_submitted")
+    if not accept and not comment.strip():
+        raise ValidationError(_("差し戻す理由をコメントに入れてください。"), code="comment_required")
+    report.status = MonthlyReport.Status.ACCEPTED if accept else MonthlyReport.Status.RETURNED
+    report.reviewed_by, report.reviewed_at, report.review_comment = by, timezone.now(), comment.strip()
+    report.save()
+    return report
+
+
+def previous_month(today: dt.date) -> dt.date:
+    return first_of_month(first_of_month(today) - dt.timedelta(days=1))
+
+
+def _claim_reminder(*, month: dt.date, hub: Hub | None) -> bool:
+    """Write the sent-log row first; a second run hits the unique constraint and sends nothing."""
+    try:
+        with transaction.atomic():
+            ReportReminder.objects.create(month=month, hub=hub)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _mail(user: User, subject, template: str, context: dict) -> None:
+    """Send in the reader's language; ``subject`` is lazy so it is translated here."""
+    with translation.override(user.language):
+        body = render_to_string(template, context)
+        send_mail(str(subject) % {"month": f"{context['month']:%Y-%m}"}, body, None, [user.email])
+
+
+def report_reminders_send(*, today: dt.date) -> int:
+    """Remind hub staff of last month's missing report and give city staff the overdue list (毎月5日).
+
+    Returns the number of mails queued. Idempotent per hub and month (ReportReminder).
+    """
+    from hubs.selectors import overdue_reports
+
+    month = previous_month(today)
+    overdue = overdue_reports(until=month)
+    sent = 0
+    with transaction.atomic():
+        for hub in {item.hub for item in overdue if item.month == month}:
+            if not _claim_reminder(month=month, hub=hub):
+                continue
+            for account in hub.staff_accounts.select_related("user").filter(user__is_active=True):
+                context = {"hub": hub, "month": month, "url": reverse("hubs:report_list", args=[hub.pk])}
+                transaction.on_commit(
+                    lambda u=account.user, c=context: _mail(
+                        u,
+                        _lazy("【月次実績報告】%(month)sの報告をお願いします"),
+                        "hubs/mail/report_reminder.txt",
+                        c,
+                    )
+                )
+                sent += 1
+        if overdue and _claim_reminder(month=month, hub=None):
+            for user in User.objects.filter(role=Role.CITY_STAFF, is_active=True):
+                context = {"overdue": overdue, "month": month, "url": reverse("hubs:city_overview")}
+                transaction.on_commit(
+                    lambda u=user, c=context: _mail(
+                        u,
+                        _lazy("【月次実績報告】%(month)sまでの未提出の報告"),
+                        "hubs/mail/overdue_list.txt",
+                        c,
+                    )
+                )
+                sent += 1
+    return sent

@@ -1,0 +1,357 @@
+"""Pages of the hub registry: city staff keep the records, hub staff report on their own hub."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from facilities.models import Service
+from hubs import selectors, services
+from hubs.forms import (
+    HUB_FIELDS,
+    ContactForm,
+    DecisionForm,
+    HubForm,
+    MonthForm,
+    OperatorForm,
+    PlaceForm,
+    PopupForm,
+    ReportForm,
+    ServiceForm,
+    TransitionForm,
+    periods_from,
+    schedule_formsets,
+    staff_from,
+)
+from hubs.models import Hub, HubChangeRequest, MonthlyReport, first_of_month
+from hubs.prefill import report_prefill
+from portal.models import Role
+from portal.permissions import city_staff_required, role_required
+
+hub_people_required = role_required(Role.CITY_STAFF, Role.HUB_STAFF)
+
+# Which part of the hub form a rule error belongs to (shown there and in the summary).
+SECTION_OF_CODE = {
+    "close_before_open": "hours",
+    "overlapping_hours": "hours",
+    "open_days": "hours",
+    "daily_hours": "hours",
+    "qualified_staff": "staff",
+    "facility_staff": "staff",
+    "place_kind": "hub",
+    "community_support_with_user_support": "hub",
+    "popup_needs_permanent_site": "hub",
+}
+
+
+def _get_hub_for_user(request: HttpRequest, pk: int) -> Hub:
+    """The hub if this user may work on it; 404 for other people's hubs."""
+    return get_object_or_404(selectors.hubs_with_schedule().for_user(request.user), pk=pk)
+
+
+def _rule_sections(error: ValidationError) -> dict[str, list[str]]:
+    sections: dict[str, list[str]] = {}
+    for item in error.error_list:
+        section = SECTION_OF_CODE.get(
+            item.code or "", "hub" if (item.code or "").startswith("addon") else "general"
+        )
+        sections.setdefault(section, []).extend(item.messages)
+    return sections
+
+
+@hub_people_required
+def registry(request: HttpRequest) -> HttpResponse:
+    """拠点一覧: every hub for city staff (filter by status and type), one's own hub for hub staff."""
+    hubs = selectors.hubs_with_schedule().for_user(request.user)
+    status, hub_type = request.GET.get("status", ""), request.GET.get("type", "")
+    if status in Hub.Status.values:
+        hubs = hubs.filter(status=status)
+    if hub_type in Hub.Type.values:
+        hubs = hubs.filter(hub_type=hub_type)
+    context = {
+        "hubs": hubs,
+        "status": status,
+        "hub_type": hub_type,
+        "statuses": Hub.Status.choices,
+        "types": Hub.Type.choices,
+        "pending_changes": HubChangeRequest.objects.filter(status=HubChangeRequest.Status.PENDING)
+        .select_related("hub__service")
+        .filter(hub__in=hubs),
+    }
+    template = "hubs/registry.html#results" if request.htmx else "hubs/registry.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@role_required(Role.HUB_STAFF)
+def my_hub(request: HttpRequest) -> HttpResponse:
+    hub = selectors.hub_for_staff(request.user)
+    if hub is None:
+        raise Http404(_("担当の拠点が登録されていません。市の担当者にお問い合わせください。"))
+    return redirect("hubs:detail", pk=hub.pk)
+
+
+def _hub_form_page(request: HttpRequest, *, hub: Hub | None) -> HttpResponse:
+    """Register (hub is None) or edit a hub: entry, operator, place, type and add-ons, hours, staff."""
+    data = request.POST if request.method == "POST" else None
+    service = hub.service if hub else None
+    forms = {
+        "service": ServiceForm(data, instance=service, prefix="service"),
+        "operator": OperatorForm(
+            data, prefix="op", initial={"organization": service and service.organization_id}
+        ),
+        "place": PlaceForm(data, prefix="place", initial={"location": service and service.location_id}),
+        "hub_form": HubForm(
+            data, prefix="hub", initial=model_to_dict(hub, fields=HUB_FIELDS) if hub else None
+        ),
+    }
+    hours, staff = schedule_formsets(data, hub)
+    sections: dict[str, list[str]] = {}
+    if data is not None and all(f.is_valid() for f in forms.values()) & hours.is_valid() & staff.is_valid():
+        new_service = forms["service"].save(commit=False)
+        new_service.organization = forms["operator"].resolve()
+        new_service.location = forms["place"].resolve()
+        new_hub = forms["hub_form"].apply_to(hub or Hub())
+        new_hub.service = new_service
+        try:
+            if hub is None:
+                new_hub = services.hub_register(
+                    by=request.user,
+                    service=new_service,
+                    hub=new_hub,
+                    periods=periods_from(hours),
+                    staff=staff_from(staff),
+                )
+                messages.success(request, _("拠点を登録しました（申請中）。審査を進めると承認できます。"))
+            else:
+                services.hub_update(
+                    by=request.user, hub=new_hub, periods=periods_from(hours), staff=staff_from(staff)
+                )
+                messages.success(request, _("拠点の情報を更新しました。案内の掲載にも反映されています。"))
+            return redirect("hubs:detail", pk=new_hub.pk)
+        except ValidationError as error:
+            sections = _rule_sections(error)
+    context = {**forms, "hub": hub, "hours": hours, "staff": staff, "sections": sections, "mode": "edit"}
+    status = 400 if data is not None else 200
+    return render(request, "hubs/hub_form.html", context, status=status)
+
+
+@city_staff_required
+def register(request: HttpRequest) -> HttpResponse:
+    return _hub_form_page(request, hub=None)
+
+
+@city_staff_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _hub_form_page(request, hub=_get_hub_for_user(request, pk))
+
+
+@role_required(Role.HUB_STAFF)
+def propose(request: HttpRequest, pk: int) -> HttpResponse:
+    """変更の申し出: hub staff propose contact details, hours and staff; city staff decide."""
+    hub = _get_hub_for_user(request, pk)
+    data = request.POST if request.method == "POST" else None
+    contact = ContactForm(
+        data, instance=Service(**{f: getattr(hub.service, f) for f in ContactForm.Meta.fields})
+    )
+    hours, staff = schedule_formsets(data, hub)
+    sections: dict[str, list[str]] = {}
+    if data is not None and contact.is_valid() & hours.is_valid() & staff.is_valid():
+        proposal = {f: contact.cleaned_data[f] for f in ContactForm.Meta.fields}
+        proposal["hours"] = [
+            [p.weekday, f"{p.opens_at:%H:%M}", f"{p.closes_at:%H:%M}"] for p in periods_from(hours)
+        ]
+        proposal["staff"] = [list(entry) for entry in staff_from(staff)]
+        try:
+            services.hub_change_propose(
+                by=request.user, hub=hub, data=proposal, note=contact.cleaned_data["note"]
+            )
+            messages.success(request, _("変更を申し出ました。市の担当者が確認すると反映されます。"))
+            return redirect("hubs:detail", pk=hub.pk)
+        except ValidationError as error:
+            sections = _rule_sections(error)
+    context = {
+        "contact": contact,
+        "hub": hub,
+        "hours": hours,
+        "staff": staff,
+        "sections": sections,
+        "mode": "propose",
+    }
+    return render(request, "hubs/hub_form.html", context, status=400 if data is not None else 200)
+
+
+@hub_people_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    hub = _get_hub_for_user(request, pk)
+    context = {
+        "hub": hub,
+        "is_city": request.user.role == Role.CITY_STAFF,
+        "transition_form": TransitionForm(hub=hub),
+        "transitions": hub.transitions.select_related("by"),
+        "popups": hub.popups.select_related("service__location").prefetch_related("service__special_hours"),
+        "changes": hub.change_requests.select_related("proposed_by", "decided_by"),
+        "history": hub.history.select_related("history_user")[:20],
+        "reports": hub.reports.all()[:12],
+        "decision_form": DecisionForm(accept_label=_("反映する"), reject_label=_("見送る")),
+    }
+    return render(request, "hubs/detail.html", context)
+
+
+@require_POST
+@city_staff_required
+def transition(request: HttpRequest, pk: int) -> HttpResponse:
+    hub = _get_hub_for_user(request, pk)
+    form = TransitionForm(request.POST, hub=hub)
+    if form.is_valid():
+        try:
+            services.hub_transition(
+                by=request.user,
+                hub=hub,
+                to_status=form.cleaned_data["to_status"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, _("状態を変更しました。"))
+            return redirect("hubs:detail", pk=hub.pk)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+    return render(request, "hubs/transition.html", {"hub": hub, "form": form}, status=400)
+
+
+@require_POST
+@city_staff_required
+def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    change = get_object_or_404(HubChangeRequest.objects.select_related("hub__service"), pk=pk)
+    form = DecisionForm(request.POST, accept_label=_("反映する"), reject_label=_("見送る"))
+    if form.is_valid():
+        try:
+            services.hub_change_decide(
+                by=request.user,
+                change=change,
+                accept=form.cleaned_data["decision"] == "accept",
+                comment=form.cleaned_data["comment"],
+            )
+            messages.success(request, _("申し出を確認しました。"))
+            return redirect("hubs:detail", pk=change.hub_id)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+    return render(request, "hubs/change_decide.html", {"change": change, "form": form}, status=400)
+
+
+@city_staff_required
+def popup_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """出張ひろばの登録: place, dates and hours; each date appears in the directory."""
+    hub = _get_hub_for_user(request, pk)
+    form = PopupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.popup_create(
+                by=request.user, hub=hub, location=form.cleaned_data["location"], days=form.days()
+            )
+            messages.success(request, _("出張ひろばを登録しました。"))
+            return redirect("hubs:detail", pk=hub.pk)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "hubs/popup_form.html", {"hub": hub, "form": form}, status=status)
+
+
+@hub_people_required
+def report_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reports of one hub; hub staff pick a month to file."""
+    hub = _get_hub_for_user(request, pk)
+    form = MonthForm(request.GET or None)
+    if request.GET and form.is_valid():
+        month = form.cleaned_data["month"]
+        if month <= first_of_month(timezone.localdate()):
+            return redirect("hubs:report_edit", pk=hub.pk, year=month.year, month=month.month)
+        form.add_error("month", _("まだ来ていない月の報告は作れません。"))
+    context = {
+        "hub": hub,
+        "reports": hub.reports.all(),
+        "form": form,
+        "can_file": request.user.role == Role.HUB_STAFF,
+    }
+    return render(request, "hubs/report_list.html", context, status=400 if form.errors else 200)
+
+
+@role_required(Role.HUB_STAFF)
+def report_edit(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
+    """Hub staff fill in (prefilled), correct and submit one month's report."""
+    hub = _get_hub_for_user(request, pk)
+    try:
+        month_start = dt.date(year, month, 1)
+    except ValueError:
+        raise Http404 from None
+    report = MonthlyReport.objects.filter(hub=hub, month=month_start).first()
+    if report is None:
+        report = MonthlyReport(hub=hub, month=month_start, **report_prefill(hub, month_start))
+    elif not report.is_editable:
+        return redirect("hubs:report_detail", pk=report.pk)
+    form = ReportForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        submit = "submit" in request.POST
+        try:
+            report = services.report_save(by=request.user, report=form.save(commit=False), submit=submit)
+            messages.success(request, _("報告を提出しました。") if submit else _("下書きを保存しました。"))
+            return redirect("hubs:report_detail", pk=report.pk)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "hubs/report_form.html", {"hub": hub, "form": form, "report": report}, status=status
+    )
+
+
+@hub_people_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(
+        MonthlyReport.objects.select_related("hub__service").filter(
+            hub__in=Hub.objects.for_user(request.user)
+        ),
+        pk=pk,
+    )
+    form = DecisionForm(accept_label=_("受理する"), reject_label=_("差し戻す"))
+    context = {
+        "report": report,
+        "hub": report.hub,
+        "form": form,
+        "is_city": request.user.role == Role.CITY_STAFF,
+    }
+    return render(request, "hubs/report_detail.html", context)
+
+
+@require_POST
+@city_staff_required
+def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(MonthlyReport.objects.select_related("hub__service"), pk=pk)
+    form = DecisionForm(request.POST, accept_label=_("受理する"), reject_label=_("差し戻す"))
+    if form.is_valid():
+        try:
+            services.report_review(
+                by=request.user,
+                report=report,
+                accept=form.cleaned_data["decision"] == "accept",
+                comment=form.cleaned_data["comment"],
+            )
+            messages.success(request, _("報告を確認しました。"))
+            return redirect("hubs:report_detail", pk=report.pk)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+    context = {"report": report, "hub": report.hub, "form": form, "is_city": True}
+    return render(request, "hubs/report_detail.html", context, status=400)
