@@ -123,6 +123,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute=0, hour=9, day_of_month=5),
     },
     "bookings-send-due-notices": {"task": "facilities.bookings.tasks.send_due_notices", "schedule": crontab(minute="*/10")},
+    "consultations-monthly-reports": {
+        "task": "consultations.tasks.send_monthly_reports",
+        "schedule": crontab(minute=0, hour=7, day_of_month=1),
+    },
+    "consultations-follow-up-digests": {
+        "task": "consultations.tasks.send_follow_up_digests",
+        "schedule": crontab(minute=30, hour=7),
+    },
+    "consultations-anonymize-expired": {
+        "task": "consultations.tasks.anonymize_expired_cases",
+        "schedule": crontab(minute=15, hour=3),
+    },
 }
 
 # --- Accounts (django-allauth) -----------------------------------------------------------------------
@@ -213,3 +225,5 @@ CITY_NAME: str = env.str("CITY_NAME", default="みどり市")
 MAP_TILE_URL: str = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 # Demo only: a fixed second-factor code for the demo staff accounts. allauth refuses it unless DEBUG.
 MFA_TOTP_INSECURE_BYPASS_CODE: str | None = env.str("MFA_TOTP_INSECURE_BYPASS_CODE", default="") or None
+# Closed consultation cases are anonymized this many years after closing (names, contacts, notes).
+CONSULTATION_RETENTION_YEARS: int = env.int("CONSULTATION_RETENTION_YEARS", default=5)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include(portal_patterns)),
     path("healthz", views.healthz, name="healthz"),
     path("bookings/", include("facilities.bookings.urls")),
+    path("consultations/", include("consultations.urls")),
     path("hubs/", include("hubs.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -12,6 +12,7 @@ DEMO_STEPS = [
     "facilities.demo",
     "hubs.demo",
     "facilities.bookings.demo",
+    "consultations.demo",
 ]
 
 

@@ -1,0 +1,267 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consultations import selectors
+from consultations.models import (
+    Action,
+    AuditEntry,
+    Case,
+    Channel,
+    Child,
+    CooperationActivity,
+    Guardian,
+    Need,
+    Referral,
+)
+from facilities.models import Area, Service
+from portal.models import Role, User
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class NeedChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Need.objects.filter(is_active=True), **kwargs)
+
+
+class ReferralServiceField(forms.ModelChoiceField):
+    """紹介先: only active directory entries are offered; an ended one posted anyway gets a message."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=selectors.referral_services(),
+            required=False,
+            label=_("紹介先"),
+            empty_label=_("（紹介なし）"),
+            error_messages={
+                "invalid_choice": _("この紹介先は現在実施していないか、見つかりません。選び直してください。")
+            },
+            **kwargs,
+        )
+
+    def label_from_instance(self, obj: Service) -> str:
+        return f"{obj.name}（{obj.category.name}）"
+
+
+class ContactLogForm(forms.Form):
+    """相談を記録: the one-screen form for a walk-in or phone consultation."""
+
+    # New household (ignored when logging into an existing case).
+    guardian_name = forms.CharField(label=_("保護者の氏名"), max_length=100, required=False)
+    guardian_kana = forms.CharField(label=_("よみがな"), max_length=100, required=False)
+    phone = forms.CharField(
+        label=_("電話番号"), max_length=30, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    email = forms.EmailField(label=_("メールアドレス"), required=False)
+    child_name = forms.CharField(label=_("子どもの名前"), max_length=100, required=False)
+    child_birth_date = forms.DateField(label=_("子どもの生年月日"), required=False, widget=DateInput)
+    due_date = forms.DateField(label=_("出産予定日（妊娠中の場合）"), required=False, widget=DateInput)
+    area = forms.ModelChoiceField(
+        label=_("地区"), queryset=Area.objects.all(), required=False, empty_label=_("（不明）")
+    )
+
+    contacted_at = forms.DateTimeField(label=_("相談日時"), widget=DateTimeInput)
+    channel = forms.ChoiceField(
+        label=_("方法"), choices=Channel.choices, widget=forms.RadioSelect, initial=Channel.WALK_IN
+    )
+    needs = NeedChoiceField(
+        label=_("ニーズ"), error_messages={"required": _("ニーズを1つ以上選んでください。")}
+    )
+    actions = forms.MultipleChoiceField(
+        label=_("対応内容"), choices=Action.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    notes = forms.CharField(label=_("記録"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    referral_query = forms.CharField(
+        label=_("紹介先を検索"), required=False, widget=forms.TextInput(attrs={"type": "search"})
+    )
+    referral_service = ReferralServiceField()
+    no_suitable_service = forms.BooleanField(
+        label=_("適切なサービスがない（社会資源の開発として記録）"), required=False
+    )
+    referral_need = forms.ModelChoiceField(
+        label=_("紹介・不足のニーズ"),
+        queryset=Need.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("（選んだニーズの最初のもの）"),
+    )
+
+    follow_up_due_on = forms.DateField(label=_("フォローアップの期日"), required=False, widget=DateInput)
+    follow_up_description = forms.CharField(label=_("フォローアップの内容"), max_length=300, required=False)
+
+    def __init__(self, *args, case: Case | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        if case is None:
+            self.fields["guardian_name"].required = True
+            self.fields["guardian_name"].error_messages["required"] = _(
+                "新しい世帯の保護者の氏名を入れてください。"
+            )
+        else:
+            for name in (
+                "guardian_name",
+                "guardian_kana",
+                "phone",
+                "email",
+                "child_name",
+                "child_birth_date",
+                "due_date",
+                "area",
+            ):
+                del self.fields[name]
+        if not self.is_bound:
+            self.initial.setdefault("contacted_at", timezone.localtime().replace(second=0, microsecond=0))
+
+    def clean_child_birth_date(self):
+        value = self.cleaned_data.get("child_birth_date")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("生年月日に未来の日付は入れられません。"))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if self.case is None and data.get("child_name") and not data.get("child_birth_date"):
+            self.add_error("child_birth_date", _("子どもの生年月日を入れてください。"))
+        return data
+
+
+class CaseForm(forms.ModelForm):
+    """ケース情報: area, pregnancy, the parent's portal account and the booking consent (代理予約の同意)."""
+
+    parent_email = forms.EmailField(
+        label=_("ポータルのアカウント（メールアドレス）"),
+        required=False,
+        help_text=_("保護者がポータルに登録している場合。代理予約に使います。"),
+    )
+
+    class Meta:
+        model = Case
+        fields = ["area", "due_date", "booking_consent_on"]
+        widgets = {"due_date": DateInput, "booking_consent_on": DateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.parent_account_id:
+            self.initial["parent_email"] = self.instance.parent_account.email
+
+    def clean_parent_email(self):
+        email = self.cleaned_data.get("parent_email")
+        if not email:
+            self.instance.parent_account = None
+            return email
+        account = User.objects.filter(email__iexact=email, role=Role.PARENT, is_active=True).first()
+        if account is None:
+            raise forms.ValidationError(_("このメールアドレスの保護者アカウントは見つかりません。"))
+        self.instance.parent_account = account
+        return email
+
+
+GuardianFormSet = forms.inlineformset_factory(
+    Case,
+    Guardian,
+    fields=["name", "name_kana", "phone", "email"],
+    extra=1,
+    can_delete=False,
+    min_num=1,
+    validate_min=True,
+)
+ChildFormSet = forms.inlineformset_factory(
+    Case, Child, fields=["name", "birth_date"], extra=1, can_delete=False, widgets={"birth_date": DateInput}
+)
+
+
+class CloseCaseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("終結の理由"), choices=Case.ClosingReason.choices)
+    closed_on = forms.DateField(label=_("終結日"), widget=DateInput, required=False)
+
+
+class ReferralForm(forms.Form):
+    need = forms.ModelChoiceField(label=_("ニーズ"), queryset=Need.objects.filter(is_active=True))
+    service = ReferralServiceField()
+    no_suitable_service = forms.BooleanField(
+        label=_("適切なサービスがない（社会資源の開発として記録）"), required=False
+    )
+    referred_on = forms.DateField(label=_("紹介日"), widget=DateInput)
+    note = forms.CharField(label=_("メモ"), max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if "service" in data and not data.get("service") and not data.get("no_suitable_service"):
+            self.add_error("service", _("紹介先を選ぶか、「適切なサービスがない」にチェックしてください。"))
+        if data.get("service") and data.get("no_suitable_service"):
+            self.add_error(
+                "service",
+                _("紹介先を選ぶか「適切なサービスがない」にチェックするか、どちらか一方にしてください。"),
+            )
+        return data
+
+
+class ReferralOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("結果"),
+        choices=[(v, label) for v, label in Referral.Outcome.choices if v != Referral.Outcome.NO_SERVICE],
+    )
+    outcome_on = forms.DateField(label=_("確認日"), widget=DateInput, required=False)
+
+
+class FollowUpForm(forms.Form):
+    due_on = forms.DateField(label=_("期日"), widget=DateInput)
+    description = forms.CharField(label=_("内容"), max_length=300)
+
+    def clean_due_on(self):
+        value = self.cleaned_data["due_on"]
+        if value < timezone.localdate():
+            raise forms.ValidationError(_("期日に過去の日付は入れられません。"))
+        return value
+
+
+class CooperationActivityForm(forms.ModelForm):
+    class Meta:
+        model = CooperationActivity
+        fields = ["held_on", "partners", "topic", "outcome"]
+        widgets = {"held_on": DateInput, "outcome": forms.Textarea(attrs={"rows": 3})}
+
+
+class ReportFilterForm(forms.Form):
+    month = forms.DateField(
+        label=_("年月"),
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+    site = forms.ModelChoiceField(label=_("実施場所"), queryset=None, required=False, empty_label=_("市全体"))
+
+    def __init__(self, *args, sites=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if sites is None:
+            del self.fields["site"]
+        else:
+            self.fields["site"].queryset = sites
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=_("操作した人（メール）"), required=False)
+    case = forms.IntegerField(label=_("ケース番号"), required=False, min_value=1)
+    action = forms.ChoiceField(label=_("操作"), required=False)
+    date_from = forms.DateField(label=_("開始日"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("終了日"), required=False, widget=DateInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("すべて"))] + list(AuditEntry.Action.choices)

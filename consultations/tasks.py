@@ -1,0 +1,26 @@
+"""Scheduled work of the consultations app. Each task asks the database what is due and claims it."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from consultations import selectors, services
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_monthly_reports() -> int:
+    """On the 1st: last month's report to each site lead (runs twice → one mail)."""
+    return services.monthly_reports_send(month=selectors.previous_month(timezone.localdate()))
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_follow_up_digests() -> int:
+    """Each morning: every specialist's follow-ups due today or overdue (runs twice → one mail)."""
+    return services.follow_up_digests_send(day=timezone.localdate())
+
+
+@shared_task
+def anonymize_expired_cases() -> int:
+    """Nightly: anonymize closed cases older than CONSULTATION_RETENTION_YEARS."""
+    return services.cases_anonymize_expired()

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from consultations import views
+
+app_name = "consultations"
+
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("log/", views.contact_log, name="contact_log"),
+    path("log/duplicates/", views.duplicates, name="duplicates"),
+    path("log/services/", views.service_options, name="service_options"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/edit/", views.case_edit, name="case_edit"),
+    path("cases/<int:pk>/log/", views.contact_log, name="contact_add"),
+    path("cases/<int:pk>/close/", views.case_close, name="case_close"),
+    path("cases/<int:pk>/referrals/new/", views.referral_add, name="referral_add"),
+    path("cases/<int:pk>/follow-ups/new/", views.follow_up_add, name="follow_up_add"),
+    path("referrals/<int:pk>/outcome/", views.referral_outcome, name="referral_outcome"),
+    path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
+    path("cooperation/", views.cooperation, name="cooperation"),
+    path("reports/", views.report, name="report"),
+    path("reports/csv/", views.report_csv, name="report_csv"),
+    path("audit/", views.audit_log, name="audit_log"),
+]

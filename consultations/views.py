@@ -1,0 +1,404 @@
+"""Pages of the specialist (case records), city staff (statistics, audit log).
+
+Access is decided here on the server for every view and object: a specialist reaches only the
+cases of their own site (404 for others), city staff only aggregates and the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from consultations import forms, selectors, services
+from consultations.models import AuditEntry, Case, FollowUp, Referral, UserSupportSite
+from consultations.services import Household, Origin
+from portal.models import Role
+from portal.permissions import role_required
+
+specialist_required = role_required(Role.SPECIALIST)
+report_viewers = role_required(Role.SPECIALIST, Role.CITY_STAFF)
+city_staff_required = role_required(Role.CITY_STAFF)
+
+
+def _site(request: HttpRequest) -> UserSupportSite:
+    site = selectors.site_for_specialist(request.user)
+    if site is None:  # a specialist account not yet assigned to a site sees nothing
+        raise PermissionDenied
+    return site
+
+
+def _get_case(request: HttpRequest, pk: int) -> Case:
+    """The case if it belongs to the specialist's own site; 404 otherwise."""
+    return get_object_or_404(
+        Case.objects.for_site(_site(request)).select_related("site__service", "area"), pk=pk
+    )
+
+
+def _audit(
+    request: HttpRequest, action: str, *, case: Case | None = None, site=None, detail: str = ""
+) -> None:
+    services.audit_record(
+        actor=request.user, action=action, origin=Origin.of(request), case=case, site=site, detail=detail
+    )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+# --- Specialist: cases -------------------------------------------------------------------------------
+
+
+@specialist_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    """相談記録: search the site's cases by name, reading or phone; my follow-ups due."""
+    site = _site(request)
+    query, status = request.GET.get("q", "").strip(), request.GET.get("status", "")
+    if status not in Case.Status.values:
+        status = ""
+    page = Paginator(selectors.case_search(site=site, query=query, status=status), 30).get_page(
+        request.GET.get("page")
+    )
+    _audit(
+        request,
+        AuditEntry.Action.READ,
+        site=site,
+        detail=_("一覧・検索: %(q)s") % {"q": query} if query else _("一覧"),
+    )
+    due = selectors.follow_ups_due(user=request.user, day=timezone.localdate())
+    return render(
+        request,
+        "consultations/case_list.html",
+        {
+            "site": site,
+            "page": page,
+            "query": query,
+            "status": status,
+            "statuses": Case.Status.choices,
+            "due": due,
+        },
+    )
+
+
+@specialist_required
+@vary_on_headers("HX-Request")
+def contact_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """相談を記録: a new household (no ``pk``) or another contact in an existing case."""
+    site = _site(request)
+    case = _get_case(request, pk) if pk is not None else None
+    form = forms.ContactLogForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        household = None
+        if case is None:
+            household = Household(
+                guardian_name=data["guardian_name"],
+                guardian_kana=data["guardian_kana"],
+                phone=data["phone"],
+                email=data["email"],
+                child_name=data["child_name"],
+                child_birth_date=data["child_birth_date"],
+                due_date=data["due_date"],
+                area=data["area"],
+            )
+        try:
+            contact = services.contact_log(
+                site=site,
+                actor=request.user,
+                origin=Origin.of(request),
+                case=case,
+                household=household,
+                contacted_at=data["contacted_at"],
+                channel=data["channel"],
+                needs=data["needs"],
+                actions=data["actions"],
+                notes=data["notes"],
+                referral_service=data["referral_service"],
+                referral_need=data["referral_need"],
+                no_suitable_service=data["no_suitable_service"],
+                follow_up_due_on=data["follow_up_due_on"],
+                follow_up_description=data["follow_up_description"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("相談を記録しました。"))
+            return redirect("consultations:case_detail", pk=contact.case_id)
+    if case is not None:
+        _audit(request, AuditEntry.Action.READ, case=case, detail=_("相談記録画面"))
+    return render(request, "consultations/contact_log.html", {"form": form, "case": case, "site": site})
+
+
+@specialist_required
+@vary_on_headers("HX-Request")
+def duplicates(request: HttpRequest) -> HttpResponse:
+    """重複の可能性: households of this site with the same reading or phone (htmx hint)."""
+    site = _site(request)
+    kana, phone = request.GET.get("guardian_kana", "").strip(), request.GET.get("phone", "").strip()
+    cases = list(selectors.possible_duplicates(site=site, kana=kana, phone=phone))
+    if cases:
+        _audit(request, AuditEntry.Action.READ, site=site, detail=_("重複の確認"))
+    return render(request, "consultations/contact_log.html#duplicates", {"duplicates": cases})
+
+
+@specialist_required
+@vary_on_headers("HX-Request")
+def service_options(request: HttpRequest) -> HttpResponse:
+    """紹介先の検索: the referral select, narrowed to services matching the query (htmx)."""
+    _site(request)
+    form = forms.ContactLogForm(case=None)
+    form.fields["referral_service"].queryset = selectors.referral_services(
+        request.GET.get("referral_query", "")
+    )
+    return render(request, "consultations/contact_log.html#service_select", {"form": form})
+
+
+@specialist_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """ケースの経過: the timeline of one household."""
+    case = _get_case(request, pk)
+    _audit(request, AuditEntry.Action.READ, case=case)
+    context = {
+        "case": case,
+        "guardians": case.guardians.all(),
+        "children": case.children.all(),
+        "timeline": selectors.case_timeline(case),
+        "close_form": forms.CloseCaseForm(),
+        "follow_up_form": forms.FollowUpForm(),
+        "outcome_form": forms.ReferralOutcomeForm(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "consultations/case_detail.html", context)
+
+
+@specialist_required
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """ケース情報の編集: guardians, children, area, pregnancy, account and booking consent."""
+    case = _get_case(request, pk)
+    data = request.POST or None
+    form = forms.CaseForm(data, instance=case)
+    guardians = forms.GuardianFormSet(data, instance=case, prefix="guardians")
+    children = forms.ChildFormSet(data, instance=case, prefix="children")
+    if request.method == "POST" and form.is_valid() and guardians.is_valid() and children.is_valid():
+        with transaction.atomic():
+            guardians.save()
+            children.save()
+            fields = {name: form.cleaned_data[name] for name in ("area", "due_date", "booking_consent_on")}
+            fields["parent_account"] = form.instance.parent_account
+            try:
+                services.case_update(case=case, actor=request.user, origin=Origin.of(request), fields=fields)
+            except ValidationError as error:
+                transaction.set_rollback(True)
+                _add_errors(form, error)
+        if not form.errors:
+            messages.success(request, _("ケース情報を保存しました。"))
+            return redirect("consultations:case_detail", pk=case.pk)
+    else:
+        _audit(request, AuditEntry.Action.READ, case=case, detail=_("編集画面"))
+    return render(
+        request,
+        "consultations/case_edit.html",
+        {"case": case, "form": form, "guardians": guardians, "children": children},
+    )
+
+
+@specialist_required
+@require_POST
+def case_close(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get_case(request, pk)
+    form = forms.CloseCaseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_close(
+                case=case,
+                actor=request.user,
+                origin=Origin.of(request),
+                reason=form.cleaned_data["reason"],
+                closed_on=form.cleaned_data["closed_on"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("ケースを終結しました。"))
+    else:
+        messages.error(request, _("終結の理由と日付を確認してください。"))
+    return redirect("consultations:case_detail", pk=case.pk)
+
+
+@specialist_required
+def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get_case(request, pk)
+    form = forms.ReferralForm(request.POST or None, initial={"referred_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_create(
+                case=case,
+                actor=request.user,
+                origin=Origin.of(request),
+                need=form.cleaned_data["need"],
+                service=None if form.cleaned_data["no_suitable_service"] else form.cleaned_data["service"],
+                referred_on=form.cleaned_data["referred_on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("紹介を記録しました。"))
+            return redirect("consultations:case_detail", pk=case.pk)
+    if request.method == "GET":
+        _audit(request, AuditEntry.Action.READ, case=case, detail=_("紹介の記録画面"))
+    return render(request, "consultations/referral_form.html", {"case": case, "form": form})
+
+
+@specialist_required
+@require_POST
+def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = get_object_or_404(Referral.objects.select_related("case"), pk=pk, case__site=_site(request))
+    form = forms.ReferralOutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_record_outcome(
+                referral=referral,
+                actor=request.user,
+                origin=Origin.of(request),
+                outcome=form.cleaned_data["outcome"],
+                outcome_on=form.cleaned_data["outcome_on"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("紹介の結果を記録しました。"))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("consultations:case_detail", pk=referral.case_id)
+
+
+@specialist_required
+@require_POST
+def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get_case(request, pk)
+    form = forms.FollowUpForm(request.POST)
+    if form.is_valid():
+        services.follow_up_create(
+            case=case, actor=request.user, origin=Origin.of(request), **form.cleaned_data
+        )
+        messages.success(request, _("フォローアップを追加しました。"))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("consultations:case_detail", pk=case.pk)
+
+
+@specialist_required
+@require_POST
+def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = get_object_or_404(FollowUp.objects.select_related("case"), pk=pk, case__site=_site(request))
+    services.follow_up_complete(follow_up=follow_up, actor=request.user, origin=Origin.of(request))
+    messages.success(request, _("フォローアップを完了にしました。"))
+    if request.POST.get("next") == "list":
+        return redirect("consultations:case_list")
+    return redirect("consultations:case_detail", pk=follow_up.case_id)
+
+
+@specialist_required
+def cooperation(request: HttpRequest) -> HttpResponse:
+    """地域連携の記録: only for sites whose type does regional cooperation (基本型)."""
+    site = _site(request)
+    if not site.site_type.does_regional_cooperation:
+        raise PermissionDenied
+    form = forms.CooperationActivityForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cooperation_activity_create(site=site, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("地域連携の記録を追加しました。"))
+            return redirect("consultations:cooperation")
+    activities = site.cooperation_activities.all()[:100]
+    return render(
+        request, "consultations/cooperation.html", {"site": site, "form": form, "activities": activities}
+    )
+
+
+# --- Statistics (specialists: own site; city staff: every site and city-wide) -----------------------
+
+
+def _report_from_request(request: HttpRequest) -> tuple[forms.ReportFilterForm, selectors.MonthlyReport]:
+    if request.user.role == Role.CITY_STAFF:
+        sites = UserSupportSite.objects.select_related("service")
+        own_site = None
+    else:
+        own_site = _site(request)
+        sites = None
+    default_month = selectors.previous_month(timezone.localdate())
+    form = forms.ReportFilterForm(request.GET or None, sites=sites, initial={"month": default_month})
+    month, site = default_month, own_site
+    if form.is_bound and form.is_valid():
+        month = form.cleaned_data["month"]
+        if sites is not None:
+            site = form.cleaned_data["site"]
+    return form, selectors.monthly_report(month=month, site=site)
+
+
+@report_viewers
+def report(request: HttpRequest) -> HttpResponse:
+    """相談統計: the monthly report with a bar chart (table + CSS bars)."""
+    form, monthly = _report_from_request(request)
+    return render(request, "consultations/report.html", {"form": form, "report": monthly})
+
+
+@report_viewers
+def report_csv(request: HttpRequest) -> HttpResponse:
+    form, monthly = _report_from_request(request)
+    _audit(
+        request,
+        AuditEntry.Action.EXPORT,
+        site=monthly.site,
+        detail=_("月次統計CSV %(month)s") % {"month": f"{monthly.month:%Y-%m}"},
+    )
+    response = HttpResponse(monthly.as_csv().encode("utf-8"), content_type="text/csv; charset=utf-8")
+    name = f"consultations-{monthly.month:%Y-%m}-{monthly.site.pk if monthly.site else 'city'}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# --- City staff: audit log ---------------------------------------------------------------------------
+
+
+@city_staff_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """監査ログ: who read or changed which case. Read-only for everyone."""
+    form = forms.AuditFilterForm(request.GET or None)
+    entries = AuditEntry.objects.select_related("actor", "site__service", "case")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["actor"]:
+            entries = entries.filter(actor__email__icontains=data["actor"])
+        if data["case"]:
+            entries = entries.filter(case_id=data["case"])
+        if data["action"]:
+            entries = entries.filter(action=data["action"])
+        tz = timezone.get_current_timezone()
+        if data["date_from"]:
+            entries = entries.filter(at__gte=dt.datetime.combine(data["date_from"], dt.time.min, tz))
+        if data["date_to"]:
+            entries = entries.filter(
+                at__lt=dt.datetime.combine(data["date_to"] + dt.timedelta(days=1), dt.time.min, tz)
+            )
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "consultations/audit_log.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
