@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -411,7 +411,8 @@ class MonthlyReport(models.Model):
             if self.month.day != 1:
                 self.month = first_of_month(self.month)
             if self.month > first_of_month(timezone.localdate()):
-                errors["month"] = [_("まだ来ていない月の報告は作れません。")]
+                # Not tied to the month field: the report form shows the month, it does not edit it.
+                errors[NON_FIELD_ERRORS] = [_("まだ来ていない月の報告は作れません。")]
             elif self.days_opened is not None and self.days_opened > _days_in_month(self.month):
                 errors["days_opened"] = [_("開設日数がその月の日数を超えています。")]
         if self.courses_held == 0 and self.course_attendance:

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from facilities.models import Category, Location, Service, SpecialHours, WeeklyHours
 from hubs import rules
@@ -329,7 +329,7 @@ def report_reminders_send(*, today: dt.date) -> int:
                 transaction.on_commit(
                     lambda u=account.user, c=context: _mail(
                         u,
-                        _lazy("【月次実績報告】%(month)sの報告をお願いします"),
+                        gettext_lazy("【月次実績報告】%(month)sの報告をお願いします"),
                         "hubs/mail/report_reminder.txt",
                         c,
                     )
@@ -341,7 +341,7 @@ def report_reminders_send(*, today: dt.date) -> int:
                 transaction.on_commit(
                     lambda u=user, c=context: _mail(
                         u,
-                        _lazy("【月次実績報告】%(month)sまでの未提出の報告"),
+                        gettext_lazy("【月次実績報告】%(month)sまでの未提出の報告"),
                         "hubs/mail/overdue_list.txt",
                         c,
                     )
