@@ -38,6 +38,13 @@ demo: $(STAMP) messages
 test: $(STAMP) messages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Benchmarks at 1,000 / 10,000 / 100,000 services (bench/README.md): gunicorn with production settings
+# and wrk (from Debian, installed here if missing) on loopback; under 20 minutes. Not part of `make test`.
+# Uses its own database and Redis db: BENCH_DATABASE_URL, BENCH_REDIS_URL; BENCH_ARGS e.g. --sizes 1000.
+bench: $(STAMP) messages
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -4,11 +4,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from facilities.models import Area
 from portal.permissions import staff_required
 
 
@@ -62,3 +63,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "redis": {None: "not configured", True: "ok", False: "error"}[redis],
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def ping(request: HttpRequest, area_id: int) -> JsonResponse:
+    """The benchmarks' baseline (bench/): the full middleware stack and one primary-key look-up, no
+    template, so search and service pages can be quoted as ratios against it."""
+    area = get_object_or_404(Area.objects.only("code"), pk=area_id)
+    return JsonResponse({"area": area.code})
