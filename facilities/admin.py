@@ -1,13 +1,26 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from facilities.models import Area, Category, Location, Organization, Service, WeeklyHours
+from facilities.models import (
+    Area,
+    Category,
+    Location,
+    Organization,
+    Service,
+    Situation,
+    SpecialHours,
+    Synonym,
+    WeeklyHours,
+)
+from facilities.search import match_query, query_words
 
 
 @admin.register(Area)
 class AreaAdmin(admin.ModelAdmin):
     list_display = ["name", "name_kana", "code", "order"]
+    list_editable = ["order"]
 
 
 @admin.register(Category)
@@ -15,6 +28,7 @@ class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "parent", "order"]
     list_filter = ["parent"]
     search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Organization)
@@ -36,11 +50,94 @@ class WeeklyHoursInline(admin.TabularInline):
     extra = 0
 
 
+class SpecialHoursInline(admin.TabularInline):
+    model = SpecialHours
+    extra = 0
+    ordering = ["-date"]
+
+
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ["name", "category", "organization", "status", "published", "last_checked"]
-    list_filter = ["status", "published", "category", "location__area", "bookable_online"]
-    search_fields = ["name", "name_kana", "description"]
-    list_select_related = ["category", "organization"]
+    """サービスの管理 (city staff). Search uses the portal's own Japanese matching, so staff find an
+    entry the way parents do (かな, カナ, 半角)."""
+
+    list_display = ["name", "name_kana", "category", "location_area", "status", "published", "last_checked"]
+    list_filter = [
+        "status",
+        "published",
+        "category",
+        "location__area",
+        "bookable_online",
+        "is_free",
+        "closed_on_holidays",
+    ]
+    search_fields = ["name", "name_kana", "description", "source_id"]
+    search_help_text = _("名称・よみ・説明で検索（ひらがな・カタカナ・半角でも可）")
+    list_select_related = ["category", "organization", "location__area"]
     autocomplete_fields = ["organization", "location", "category"]
-    inlines = [WeeklyHoursInline]
+    date_hierarchy = "last_checked"
+    actions = ["mark_checked_today", "retire"]
+    inlines = [WeeklyHoursInline, SpecialHoursInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "name_kana",
+                    "category",
+                    "organization",
+                    "location",
+                    "description",
+                    "source_id",
+                ]
+            },
+        ),
+        (_("対象"), {"fields": ["min_age_months", "max_age_months", "for_pregnant", "residents_only"]}),
+        (
+            _("費用・使いかた"),
+            {"fields": ["is_free", "fee", "bookable_online", "walk_in", "phone", "email", "url"]},
+        ),
+        (_("状態"), {"fields": ["status", "published", "closed_on_holidays", "last_checked"]}),
+    ]
+
+    @admin.display(description=_("地区"), ordering="location__area__order")
+    def location_area(self, obj: Service) -> str:
+        return obj.location.area.name
+
+    def get_search_results(self, request, queryset, search_term):
+        if not query_words(search_term):
+            return queryset, False
+        return queryset.filter(pk__in=match_query(Service.objects.all(), search_term).values("pk")), False
+
+    @admin.action(description=_("情報確認日をきょうにする"))
+    def mark_checked_today(self, request, queryset):
+        from django.utils import timezone
+
+        for service in queryset:
+            service.last_checked = timezone.localdate()
+            service.save(update_fields=["last_checked"])
+
+    @admin.action(description=_("終了にする（保護者の画面から外す）"))
+    def retire(self, request, queryset):
+        for service in queryset:
+            service.status = Service.Status.ENDED
+            service.save(update_fields=["status"])
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    list_display = ["term", "expansion", "two_way"]
+    list_editable = ["expansion", "two_way"]
+    list_display_links = ["term"]
+    search_fields = ["term", "expansion", "term_normalized", "expansion_normalized"]
+    list_filter = ["two_way"]
+
+
+@admin.register(Situation)
+class SituationAdmin(admin.ModelAdmin):
+    list_display = ["title", "order", "nights_weekends", "pregnant"]
+    list_editable = ["order"]
+    search_fields = ["title", "words"]
+    filter_horizontal = ["categories"]
+    prepopulated_fields = {"slug": ["title"]}

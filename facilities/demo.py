@@ -9,8 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from facilities.models import Area, Category, Location, Organization, Service, WeeklyHours
+from facilities.models import Area, Category, Location, Organization, Service, SpecialHours, WeeklyHours
+from facilities.search import reindex_services
 
+# Data tables read best one entry a line.
+# fmt: off
 AREAS = [
     ("chuo", "中央地区", "ちゅうおうちく"),
     ("midorigaoka", "緑ヶ丘地区", "みどりがおかちく"),
@@ -130,6 +133,19 @@ SERVICES = [
 ]
 
 
+# Open every day of the year, 祝日 included.
+OPEN_ON_HOLIDAYS = {"short-stay", "twilight-stay"}
+
+# 出張ひろば: a pop-up plaza on given dates only (SpecialHours), run by the operator of a permanent hub.
+POPUP = ("出張ひろば みなと", "シュッチョウヒロバミナト", "popup-hub", "npo-hiroba", "minato-center",
+         "常設のひろばが遠い港地区に、ひろば なかよしのスタッフが出張して開く子育てひろばです。", 0, 36)
+# Days from the seeding date on which the pop-up plaza opens (weekly, 10:00–15:00).
+POPUP_DAYS = [7 * week + 2 for week in range(8)]
+# 年末年始: every hub closes from 29 December to 3 January.
+NEW_YEAR_CLOSURE = [(12, d) for d in range(29, 32)] + [(1, d) for d in range(1, 4)]
+# fmt: on
+
+
 def _time(value: str) -> dt.time:
     return dt.time.fromisoformat(value)
 
@@ -177,6 +193,7 @@ def seed(out) -> None:
                 "phone": ORGANIZATIONS[org][3],
                 "bookable_online": bookable,
                 "walk_in": walk_in,
+                "closed_on_holidays": category not in OPEN_ON_HOLIDAYS,
             },
         )
         if was_created:
@@ -186,4 +203,48 @@ def seed(out) -> None:
                 for days, opens, closes in hours
                 for day in days
             )
+    created += _seed_popup_hub(organizations, locations, categories)
+    _seed_new_year_closure()
+    # Entries seeded before search data existed get it now (cheap for a demo city).
+    reindex_services(Service.objects.all())
     out.write(f"directory: {Service.objects.count()} services ({created} new) in {len(areas)} areas\n")
+
+
+def _seed_popup_hub(organizations, locations, categories) -> int:
+    name, kana, category, org, loc, description, min_age, max_age = POPUP
+    popup, created = Service.objects.get_or_create(
+        name=name,
+        location=locations[loc],
+        defaults={
+            "name_kana": kana,
+            "category": categories[category],
+            "organization": organizations[org],
+            "description": description,
+            "min_age_months": min_age,
+            "max_age_months": max_age,
+            "for_pregnant": True,
+            "phone": ORGANIZATIONS[org][3],
+            "walk_in": True,
+        },
+    )
+    if created:
+        today = dt.date.today()
+        for offset in POPUP_DAYS:
+            SpecialHours.objects.create(
+                service=popup,
+                date=today + dt.timedelta(days=offset),
+                opens_at=dt.time(10),
+                closes_at=dt.time(15),
+                note="港地区コミュニティセンター 2階",
+            )
+    return int(created)
+
+
+def _seed_new_year_closure() -> None:
+    year = dt.date.today().year
+    for service in Service.objects.filter(category__slug="hub"):
+        for y in (year, year + 1):
+            for month, day in NEW_YEAR_CLOSURE:
+                SpecialHours.objects.get_or_create(
+                    service=service, date=dt.date(y, month, day), defaults={"is_closed": True, "note": "年末年始休業"}
+                )

@@ -7,9 +7,33 @@ sites (consultations.UserSupportSite) are Services of this directory, linked one
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
+import holidays
 from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from facilities.text import normalize, reading_of
+
+# A period "until late" for the 夜間・休日 filter: it closes after this time or past midnight.
+EVENING = dt.time(19, 0)
+
+
+@functools.cache
+def _japanese_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("JP", years=year)
+
+
+def is_public_holiday(day: dt.date) -> bool:
+    """祝日 (including 振替休日) from the maintained ``holidays`` package."""
+    return day in _japanese_holidays(day.year)
+
+
+def _local(when: dt.datetime) -> dt.datetime:
+    return timezone.localtime(when) if timezone.is_aware(when) else when
 
 
 class Area(models.Model):
@@ -36,7 +60,12 @@ class Category(models.Model):
     slug = models.SlugField(_("コード"), unique=True)
     name = models.CharField(_("名称"), max_length=100)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上位の種別"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上位の種別"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     description = models.TextField(_("説明"), blank=True)
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
@@ -48,6 +77,13 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # Category names are part of each service's search text (a search for 一時預かり finds 一時保育).
+        from facilities.search import reindex_services
+
+        reindex_services(Service.objects.filter(Q(category=self) | Q(category__parent=self)))
 
 
 class Organization(models.Model):
@@ -96,11 +132,64 @@ class Location(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # The place's name is part of its services' search text.
+        from facilities.search import reindex_services
+
+        reindex_services(self.services.all())
+
+
+def _covering(t: dt.time, *, from_previous_day: bool) -> Q:
+    """Periods (weekly or special rows) that cover time ``t`` of their own day, or — for
+    ``from_previous_day`` — time ``t`` of the next day (the part after midnight of an overnight period)."""
+    overnight = Q(closes_at__lte=F("opens_at"))
+    if from_previous_day:
+        return overnight & Q(closes_at__gt=t)
+    return Q(opens_at__lte=t) & (Q(closes_at__gt=t) | overnight)
+
+
+def _open_on(day: dt.date, t: dt.time, *, from_previous_day: bool) -> Q:
+    """Services whose periods *of* ``day`` cover ``t``: the day's SpecialHours when it has any,
+    otherwise the weekly hours (unless it is a 祝日 and the service closes on 祝日)."""
+    cover = _covering(t, from_previous_day=from_previous_day)
+    special = SpecialHours.objects.filter(service=OuterRef("pk"), date=day)
+    weekly = WeeklyHours.objects.filter(service=OuterRef("pk"), weekday=day.weekday()).filter(cover)
+    weekly_applies = ~Q(Exists(special))
+    if is_public_holiday(day):
+        weekly_applies &= Q(closed_on_holidays=False)
+    return Q(Exists(special.filter(cover, is_closed=False))) | (weekly_applies & Q(Exists(weekly)))
+
 
 class ServiceQuerySet(models.QuerySet["Service"]):
     def visible_to_parents(self) -> ServiceQuerySet:
         """What parents may see: active and temporarily closed entries (the latter marked so)."""
         return self.exclude(status=Service.Status.ENDED).exclude(published=False)
+
+    def open_at(self, when: dt.datetime) -> ServiceQuerySet:
+        """Services open at ``when`` (local time), computed in the database; the same rule as
+        ``Service.is_open_at``."""
+        when = _local(when)
+        today, t = when.date(), when.time()
+        return self.filter(
+            _open_on(today, t, from_previous_day=False)
+            | _open_on(today - dt.timedelta(days=1), t, from_previous_day=True)
+        ).exclude(status=Service.Status.TEMPORARILY_CLOSED)
+
+    def open_nights_or_weekends(self) -> ServiceQuerySet:
+        """夜間・休日: some weekly period on Saturday/Sunday, or one that closes after 19:00 or past midnight."""
+        late = WeeklyHours.objects.filter(service=OuterRef("pk")).filter(
+            Q(weekday__gte=5) | Q(closes_at__gt=EVENING) | Q(closes_at__lte=F("opens_at"))
+        )
+        return self.filter(Exists(late))
+
+    def for_age_months(self, months: int) -> ServiceQuerySet:
+        """Eligible for a child of ``months`` whole months (the same rule as ``accepts_age_months``);
+        entries without any age limit are for everyone."""
+        return self.filter(
+            (Q(min_age_months__isnull=True) | Q(min_age_months__lte=months))
+            & (Q(max_age_months__isnull=True) | Q(max_age_months__gt=months))
+        )
 
 
 class Service(models.Model):
@@ -118,8 +207,20 @@ class Service(models.Model):
     organization = models.ForeignKey(
         Organization, verbose_name=_("運営主体"), on_delete=models.PROTECT, related_name="services"
     )
-    location = models.ForeignKey(Location, verbose_name=_("所在地"), on_delete=models.PROTECT, related_name="services")
-    category = models.ForeignKey(Category, verbose_name=_("種別"), on_delete=models.PROTECT, related_name="services")
+    location = models.ForeignKey(
+        Location, verbose_name=_("所在地"), on_delete=models.PROTECT, related_name="services"
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("種別"), on_delete=models.PROTECT, related_name="services"
+    )
+    source_id = models.CharField(
+        _("データID"),
+        max_length=50,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("オープンデータ（子育て施設一覧）のID。一括登録で同じIDの行はこのサービスを更新します。"),
+    )
     name = models.CharField(_("名称"), max_length=200)
     name_kana = models.CharField(
         _("名称（よみ）"),
@@ -141,11 +242,22 @@ class Service(models.Model):
     url = models.URLField(_("ウェブサイト"), blank=True)
     bookable_online = models.BooleanField(_("ネット予約"), default=False)
     walk_in = models.BooleanField(_("予約なしで利用可"), default=False)
+    closed_on_holidays = models.BooleanField(
+        _("祝日は休み"),
+        default=True,
+        help_text=_("祝日は曜日の営業時間を使わず休みにします。24時間・年中無休のサービスは外してください。"),
+    )
     status = models.CharField(_("状態"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     published = models.BooleanField(_("公開"), default=True)
     last_checked = models.DateField(_("情報確認日"), default=dt.date.today)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Search data, kept by save() and facilities.search.reindex_services(): normalized name and
+    # reading (for ranking), all searchable text (one field a line), and its 1- and 2-character grams
+    # (space-separated; PostgreSQL indexes them as an array with GIN, see migration 0005).
+    search_name = models.TextField(editable=False, default="")
+    search_text = models.TextField(editable=False, default="")
+    search_grams = models.TextField(editable=False, default="")
 
     objects = ServiceQuerySet.as_manager()
 
@@ -165,6 +277,48 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        from facilities.search import search_fields
+
+        if not self.name_kana.strip():
+            self.name_kana = reading_of(self.name)
+        self.search_name, self.search_text, self.search_grams = search_fields(self)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "name_kana",
+                "search_name",
+                "search_text",
+                "search_grams",
+            }
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("facilities:service_detail", kwargs={"pk": self.pk})
+
+    def hours_on(self, day: dt.date) -> list[tuple[dt.time, dt.time]]:
+        """The opening periods that start on ``day``: its SpecialHours when it has any, else the weekly
+        hours, none on a 祝日 when ``closed_on_holidays``. Uses prefetched hours when present."""
+        specials = [s for s in self.special_hours.all() if s.date == day]
+        if specials:
+            return [(s.opens_at, s.closes_at) for s in specials if not s.is_closed]
+        if self.closed_on_holidays and is_public_holiday(day):
+            return []
+        return [(w.opens_at, w.closes_at) for w in self.weekly_hours.all() if w.weekday == day.weekday()]
+
+    def is_open_at(self, when: dt.datetime) -> bool:
+        """営業中か: whether ``when`` (local time) falls in a period of that day, or in the after-midnight
+        part of an overnight period of the day before. A 休止中 service is never open."""
+        if self.status == self.Status.TEMPORARILY_CLOSED:
+            return False
+        when = _local(when)
+        t = when.time()
+        for opens, closes in self.hours_on(when.date()):
+            if opens <= t and (t < closes or closes <= opens):
+                return True
+        yesterday = when.date() - dt.timedelta(days=1)
+        return any(closes <= opens and t < closes for opens, closes in self.hours_on(yesterday))
 
     def accepts_age_months(self, months: int) -> bool:
         """Whether a child of ``months`` whole months is within the eligible range."""
@@ -236,7 +390,8 @@ class SpecialHours(models.Model):
         verbose_name_plural = _("日付指定の営業")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(is_closed=True) | models.Q(opens_at__isnull=False, closes_at__isnull=False),
+                condition=models.Q(is_closed=True)
+                | models.Q(opens_at__isnull=False, closes_at__isnull=False),
                 name="special_hours_open_needs_times",
                 violation_error_message=_("開設する日は開始時刻と終了時刻を入れてください。"),
             )
@@ -246,3 +401,88 @@ class SpecialHours(models.Model):
         if self.is_closed:
             return f"{self.date:%Y-%m-%d} {_('休業')}"
         return f"{self.date:%Y-%m-%d} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+
+class Synonym(models.Model):
+    """同義語: a word parents use → a word the directory uses (ショートステイ → 子育て短期支援).
+
+    A query word equal to ``term`` also matches ``expansion``; with ``two_way`` the other way round too
+    (一時保育 ↔ 一時預かり). City staff edit this table in the admin.
+    """
+
+    term = models.CharField(_("ことば"), max_length=100)
+    expansion = models.CharField(_("言いかえ"), max_length=100)
+    two_way = models.BooleanField(
+        _("双方向"), default=False, help_text=_("言いかえで検索したときも、ことばを含めます。")
+    )
+    term_normalized = models.CharField(max_length=100, editable=False, db_index=True)
+    # The term's reading, so いちじほいく (typed in kana) finds what 一時保育 finds.
+    term_reading = models.CharField(max_length=300, editable=False, db_index=True, default="")
+    expansion_normalized = models.CharField(max_length=100, editable=False, db_index=True)
+    expansion_reading = models.CharField(max_length=300, editable=False, db_index=True, default="")
+
+    class Meta:
+        ordering = ["term_normalized", "expansion_normalized"]
+        verbose_name = _("同義語")
+        verbose_name_plural = _("同義語")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term_normalized", "expansion_normalized"],
+                name="synonym_unique_pair",
+                violation_error_message=_("同じ組み合わせの同義語がすでにあります。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        arrow = "↔" if self.two_way else "→"
+        return f"{self.term} {arrow} {self.expansion}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.term_normalized, self.expansion_normalized = normalize(self.term), normalize(self.expansion)
+        self.term_reading = normalize(reading_of(self.term))
+        self.expansion_reading = normalize(reading_of(self.expansion))
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        self.term_normalized, self.expansion_normalized = normalize(self.term), normalize(self.expansion)
+        if not self.term_normalized or not self.expansion_normalized:
+            raise ValidationError(_("ことばと言いかえの両方を入れてください。"))
+        if self.term_normalized == self.expansion_normalized:
+            raise ValidationError(_("ことばと言いかえが同じです。"))
+
+
+class Situation(models.Model):
+    """こんなときは: a parent's situation, in their own words, leading to the services that fit."""
+
+    slug = models.SlugField(_("コード"), unique=True)
+    title = models.CharField(_("見出し"), max_length=100)
+    words = models.TextField(_("保護者のことば"), help_text=_("保護者が口にしそうなことばで書きます。"))
+    categories = models.ManyToManyField(Category, verbose_name=_("案内する種別"), related_name="situations")
+    query = models.CharField(_("検索語"), max_length=100, blank=True)
+    nights_weekends = models.BooleanField(_("夜間・休日に絞る"), default=False)
+    pregnant = models.BooleanField(_("妊娠中の方向けに絞る"), default=False)
+    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("こんなときは")
+        verbose_name_plural = _("こんなときは")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def search_url(self) -> str:
+        """The search page filtered for this situation (categories are prefetched by the caller)."""
+        from urllib.parse import urlencode
+
+        params: list[tuple[str, str]] = [("situation", self.slug)]
+        params += [("category", c.slug) for c in self.categories.all()]
+        if self.query:
+            params.append(("q", self.query))
+        if self.nights_weekends:
+            params.append(("nights_weekends", "1"))
+        if self.pregnant:
+            params.append(("pregnant", "1"))
+        return f"{reverse('facilities:search')}?{urlencode(params)}"

@@ -17,6 +17,7 @@ portal_patterns = (
 urlpatterns = [
     path("", include(portal_patterns)),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("facilities.urls")),
     path("ping/<int:area_id>", views.ping, name="ping"),
     path("bookings/", include("facilities.bookings.urls")),
     path("consultations/", include("consultations.urls")),

@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from facilities.forms import SearchForm
+from facilities.importing import ImportForm, export_services_csv, import_services
+from facilities.models import Service, Situation, SpecialHours, WeeklyHours
+from facilities.search import km, search_services
+from portal.permissions import city_staff_required
+
+PAGE_SIZE = 20
+# Upcoming exception dates shown on a service page.
+EXCEPTION_DAYS = 60
+
+
+def _visible_service(pk: int) -> Service:
+    """A service parents may see, with what its page shows; 404 for hidden or ended entries."""
+    today = timezone.localdate()
+    services = (
+        Service.objects.visible_to_parents()
+        .select_related("category__parent", "organization", "location__area")
+        .prefetch_related(
+            "weekly_hours",
+            Prefetch(
+                "special_hours",
+                queryset=SpecialHours.objects.filter(
+                    date__gte=today - dt.timedelta(days=1),
+                    date__lte=today + dt.timedelta(days=EXCEPTION_DAYS),
+                ),
+            ),
+        )
+    )
+    return get_object_or_404(services, pk=pk)
+
+
+@vary_on_headers("HX-Request")
+def search(request: HttpRequest) -> HttpResponse:
+    """さがす: text + filters; htmx swaps only the results and keeps the URL in step."""
+    form = SearchForm(request.GET or None)
+    form.is_valid()  # the valid fields apply; the others are reported next to their inputs
+    kwargs = form.search_kwargs()
+    now = timezone.localtime()
+    today = now.date()
+    results = search_services(**kwargs).prefetch_related(
+        "weekly_hours",
+        Prefetch(
+            "special_hours",
+            queryset=SpecialHours.objects.filter(date__in=[today - dt.timedelta(days=1), today]),
+        ),
+    )
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    for service in page:
+        service.open_now = service.is_open_at(now)
+        service.hours_today = service.hours_on(today)
+        service.km = km(getattr(service, "distance", None))
+    situation_slug = getattr(form, "cleaned_data", {}).get("situation")
+    situation = Situation.objects.filter(slug=situation_slug).first() if situation_slug else None
+    markers = [
+        {
+            "name": s.name,
+            "url": s.get_absolute_url(),
+            "lat": float(s.location.latitude),
+            "lng": float(s.location.longitude),
+        }
+        for s in page
+        if s.location.latitude is not None and s.location.longitude is not None
+    ]
+    context = {
+        "form": form,
+        "page": page,
+        "situation": situation,
+        "markers": markers,
+        "query_string": _without_page(request),
+        "map_tile_url": settings.MAP_TILE_URL,
+    }
+    if request.htmx:
+        return render(request, "facilities/search.html#results", context)
+    return render(request, "facilities/search.html", context)
+
+
+def _without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """サービスの詳細: today's hours first, then the week, exceptions, place, cost and how to use it."""
+    service = _visible_service(pk)
+    now = timezone.localtime()
+    today = now.date()
+    weekly: dict[int, list[WeeklyHours]] = {day: [] for day in range(7)}
+    for period in service.weekly_hours.all():
+        weekly[period.weekday].append(period)
+    week = [(WeeklyHours.Weekday(day).label, weekly[day]) for day in range(7)]
+    exceptions = [s for s in service.special_hours.all() if s.date >= today]
+    context = {
+        "service": service,
+        "open_now": service.is_open_at(now),
+        "hours_today": service.hours_on(today),
+        "today": today,
+        "week": week,
+        "exceptions": exceptions,
+        "json_ld": json.dumps(_json_ld(request, service), ensure_ascii=False),
+        "map_tile_url": settings.MAP_TILE_URL,
+        "is_hub": service.category.slug == "hub",
+    }
+    return render(request, "facilities/service_detail.html", context)
+
+
+def _json_ld(request: HttpRequest, service: Service) -> dict:
+    """schema.org description of the place (Place with opening hours) for search engines."""
+    location = service.location
+    data: dict = {
+        "@context": "https://schema.org",
+        "@type": "Place",
+        "name": service.name,
+        "description": service.description,
+        "url": request.build_absolute_uri(service.get_absolute_url()),
+        "address": {
+            "@type": "PostalAddress",
+            "postalCode": location.postal_code,
+            "streetAddress": location.address,
+            "addressCountry": "JP",
+        },
+        "openingHoursSpecification": [
+            {
+                "@type": "OpeningHoursSpecification",
+                "dayOfWeek": f"https://schema.org/{dt.date(2024, 1, 1 + p.weekday).strftime('%A')}",
+                "opens": p.opens_at.strftime("%H:%M"),
+                "closes": p.closes_at.strftime("%H:%M"),
+            }
+            for p in service.weekly_hours.all()
+        ],
+    }
+    if service.phone:
+        data["telephone"] = service.phone
+    if location.latitude is not None and location.longitude is not None:
+        data["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": float(location.latitude),
+            "longitude": float(location.longitude),
+        }
+    return data
+
+
+def situations(request: HttpRequest) -> HttpResponse:
+    """こんなときは: situations in the parent's words, each leading to filtered results."""
+    return render(request, "facilities/situations.html", {"situations": situation_list()})
+
+
+def situation_list() -> list[Situation]:
+    return list(Situation.objects.prefetch_related("categories"))
+
+
+@city_staff_required
+@require_http_methods(["GET", "POST"])
+def import_csv(request: HttpRequest) -> HttpResponse:
+    """一括登録: CSV upload for city staff, all rows or none."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = import_services(data=form.cleaned_data["file"].read())
+        if report.ok:
+            messages.success(
+                request,
+                _("%(created)d件を登録し、%(updated)d件を更新しました。")
+                % {"created": report.created, "updated": report.updated},
+            )
+            return redirect(reverse("facilities:import"))
+    return render(request, "facilities/import.html", {"form": form, "report": report})
+
+
+@city_staff_required
+def export_csv(request: HttpRequest) -> HttpResponse:
+    """一括出力: every entry in the import layout (UTF-8 with BOM so spreadsheet software reads it)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="kosodate-shisetsu.csv"'
+    export_services_csv(response)
+    return response

@@ -1,0 +1,83 @@
+// Enhancements for the directory pages; everything works without them.
+// - a Leaflet map of the results (beside the list, which stays the full source of truth),
+// - "use my location" to sort by distance (only offered when the browser has geolocation).
+(function () {
+  "use strict";
+  let map = null;
+  let layer = null;
+
+  function markerData() {
+    const data = document.getElementById("map-markers");
+    return data ? JSON.parse(data.textContent) : [];
+  }
+
+  function popup(marker) {
+    const link = document.createElement("a");
+    link.href = marker.url;
+    link.textContent = marker.name;
+    return link;
+  }
+
+  function drawMap() {
+    const element = document.getElementById("results-map");
+    if (!element || !window.L || !element.dataset.tileUrl) return;
+    const markers = markerData();
+    element.hidden = markers.length === 0;
+    if (element.hidden) return;
+    if (!map) {
+      map = L.map(element, { scrollWheelZoom: false });
+      L.tileLayer(element.dataset.tileUrl, { maxZoom: 19, attribution: element.dataset.attribution }).addTo(map);
+      layer = L.layerGroup().addTo(map);
+    }
+    layer.clearLayers();
+    const bounds = [];
+    markers.forEach(function (m) {
+      L.marker([m.lat, m.lng], { title: m.name, alt: m.name }).bindPopup(popup(m)).addTo(layer);
+      bounds.push([m.lat, m.lng]);
+    });
+    map.invalidateSize();
+    map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 });
+  }
+
+  function offerLocation() {
+    const button = document.getElementById("use-location");
+    const form = document.getElementById("search-form");
+    if (!button || !form || !("geolocation" in navigator)) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      const status = document.getElementById("location-status");
+      status.textContent = button.dataset.waiting || "…";
+      navigator.geolocation.getCurrentPosition(
+        function (position) {
+          form.querySelector("[name=lat]").value = position.coords.latitude.toFixed(5);
+          form.querySelector("[name=lng]").value = position.coords.longitude.toFixed(5);
+          form.querySelector("[name=sort]").value = "distance";
+          status.textContent = "";
+          form.requestSubmit();
+        },
+        function () {
+          status.textContent = button.dataset.denied || "";
+        },
+        { timeout: 10000, maximumAge: 300000 }
+      );
+    });
+  }
+
+  function drawServiceMap() {
+    const element = document.getElementById("service-map");
+    if (!element || !window.L || !element.dataset.tileUrl) return;
+    const lat = parseFloat(element.dataset.lat);
+    const lng = parseFloat(element.dataset.lng);
+    element.hidden = false;
+    const single = L.map(element, { scrollWheelZoom: false }).setView([lat, lng], 16);
+    L.tileLayer(element.dataset.tileUrl, { maxZoom: 19, attribution: element.dataset.attribution }).addTo(single);
+    L.marker([lat, lng], { title: element.dataset.name, alt: element.dataset.name }).addTo(single);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    drawMap();
+    offerLocation();
+    drawServiceMap();
+  });
+  document.addEventListener("htmx:afterSettle", drawMap);
+})();

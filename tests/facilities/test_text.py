@@ -1,0 +1,33 @@
+"""normalize() and reading_of(): one form for stored text and queries, whatever the script."""
+
+from __future__ import annotations
+
+import pytest
+
+from facilities.text import grams, normalize, query_grams, reading_of
+
+
+@pytest.mark.parametrize(
+    "typed", ["一時預かり", "いちじあずかり", "イチジアズカリ", "ｲﾁｼﾞｱｽﾞｶﾘ", " イチジ　アズカリ "]
+)
+def test_kana_in_any_width_or_script_normalizes_alike(typed):
+    expected = "一時預かり" if typed == "一時預かり" else "いちじあずかり"
+    assert normalize(typed) == expected
+
+
+def test_normalize_folds_width_case_and_drops_middle_dots():
+    assert normalize("ファミリー・サポート・センター") == "ふぁみりーさぽーとせんたー"
+    assert normalize("ＮＰＯ法人") == "npo法人"
+    assert normalize("") == ""
+
+
+def test_reading_is_hiragana_and_keeps_symbols():
+    assert reading_of("一時預かり") == "いちじあずかり"
+    assert reading_of("子育てコンシェルジュ（市役所）") == "こそだてこんしぇるじゅ(しやくしょ)"
+
+
+def test_grams_do_not_span_fields():
+    assert "かり" in grams("あずかり\nせんたー")
+    assert "りせ" not in grams("あずかり\nせんたー")
+    assert query_grams("保") == ["保"]
+    assert query_grams("保育園") == ["保育", "育園"]
