@@ -1,4 +1,5 @@
-"""Demo sessions for the coming four weeks, children of the demo parents and a few bookings.
+"""Demo sessions for the coming four weeks (一時預かり slots, hub courses, 出張ひろば days, specialist
+appointments), children of the demo parents and a few bookings.
 
 Sessions are looked up by (service, start), children by (parent, nickname), bookings by (session,
 child): seeding twice changes nothing; seeding on a later day adds the newly coming dates.
@@ -144,11 +145,36 @@ def seed(out) -> None:
                 by=None,
             )
             created += 1
+    created += _seed_popup_sessions(today)
     children = _seed_children(today)
     _seed_bookings(children)
     out.write(
         f"bookings: {Session.objects.upcoming().count()} upcoming sessions ({created} new), {len(children)} children\n"
     )
+
+
+def _seed_popup_sessions(today: dt.date) -> int:
+    """出張ひろば: one session on each coming date the pop-up plaza opens (its SpecialHours)."""
+    tz = timezone.get_current_timezone()
+    created = 0
+    popups = Service.objects.filter(category__slug="popup-hub").prefetch_related("special_hours")
+    for service in popups:
+        for day in service.special_hours.all():
+            if day.is_closed or not today < day.date <= today + dt.timedelta(weeks=WEEKS_AHEAD):
+                continue
+            starts_at = dt.datetime.combine(day.date, day.opens_at, tzinfo=tz)
+            if Session.objects.filter(service=service, starts_at=starts_at).exists():
+                continue
+            session_create(
+                service=service,
+                title="出張ひろば",
+                starts_at=starts_at,
+                ends_at=dt.datetime.combine(day.date, day.closes_at, tzinfo=tz),
+                capacity=15,
+                by=None,
+            )
+            created += 1
+    return created
 
 
 def _seed_bookings(children: dict[str, Child]) -> None:

@@ -61,17 +61,13 @@ class SessionForm(forms.Form):
     end_time = forms.TimeField(label=_("終了時刻"), widget=TimeInput())
     capacity = forms.IntegerField(label=_("定員"), min_value=1, max_value=500)
     place = forms.CharField(label=_("場所"), max_length=200, required=False, help_text=_("例：2階 会議室"))
-    appointment = forms.BooleanField(
-        label=_("利用者支援専門員の相談予約（自分が担当）"),
-        required=False,
-        help_text=_("チェックすると、あなたが担当する相談の予約枠になります。"),
-    )
 
     def __init__(self, *args, services, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = services
-        if user.role != Role.SPECIALIST:
-            del self.fields["appointment"]
+        if user.role == Role.SPECIALIST:
+            # A specialist's sessions are their own one-seat consultation appointments (相談予約).
+            del self.fields["capacity"]
 
     def clean_date(self) -> dt.date:
         date = self.cleaned_data["date"]

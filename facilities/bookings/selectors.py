@@ -11,18 +11,17 @@ from django.utils import timezone
 
 from facilities.bookings.models import Booking, Child, Session
 from facilities.models import Service
+from hubs.selectors import hub_for_staff
 from portal.models import Role, User
-
-# Until the hubs registry links hub staff to their hub, hub staff manage the sessions of hub entries
-# (地域子育て支援拠点 and 出張ひろば). ``hub_staff_service_ids`` is the one place to repoint at hubs.
-HUB_CATEGORY_SLUGS = ("hub", "popup-hub")
-# Specialists book appointments at user-support sites (利用者支援事業); their own appointments only.
-USER_SUPPORT_CATEGORY_SLUGS = ("user-support", "user-support-basic", "user-support-specific")
 
 
 def hub_staff_service_ids(user: User) -> models.QuerySet:
-    """The services whose sessions a hub staff member runs (拠点職員の担当)."""
-    return Service.objects.filter(category__slug__in=HUB_CATEGORY_SLUGS).values("id")
+    """The services whose sessions a hub staff member runs (拠点職員の担当): their hub's own entry
+    and its 出張ひろば entries."""
+    hub = hub_for_staff(user)
+    if hub is None:
+        return Service.objects.none().values("id")
+    return Service.objects.filter(models.Q(hub=hub) | models.Q(popup_plaza__hub=hub)).values("id")
 
 
 def manageable_services(user: User) -> models.QuerySet[Service]:
@@ -32,7 +31,8 @@ def manageable_services(user: User) -> models.QuerySet[Service]:
     if user.role == Role.HUB_STAFF:
         return Service.objects.filter(id__in=hub_staff_service_ids(user))
     if user.role == Role.SPECIALIST:
-        return Service.objects.filter(category__slug__in=USER_SUPPORT_CATEGORY_SLUGS)
+        # Appointments at the user-support site (利用者支援事業の実施場所) the specialist works at.
+        return Service.objects.filter(user_support_site__specialists__user=user)
     return Service.objects.none()
 
 

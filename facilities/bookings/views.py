@@ -244,11 +244,11 @@ def _create_sessions(request: HttpRequest, form_class: type[SessionForm], templa
     form = form_class(request.POST or None, services=services_qs, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        specialist = request.user if data.get("appointment") else None
+        specialist = request.user if request.user.role == Role.SPECIALIST else None
         common = {
             "service": data["service"],
             "title": data["title"],
-            "capacity": 1 if specialist else data["capacity"],
+            "capacity": data.get("capacity", 1),
             "place": data["place"],
             "specialist": specialist,
             "by": request.user,

@@ -12,6 +12,11 @@ from facilities.models import Area, Category, Location, Organization, Service
 from portal.models import Role, User
 
 
+def category(slug: str) -> Category:
+    """A seeded category; transactional tests flush the seed, so it is recreated when missing."""
+    return Category.objects.get_or_create(slug=slug, defaults={"name": slug})[0]
+
+
 def in_days(days: int, hour: int = 10) -> dt.datetime:
     """A local time ``days`` from today at ``hour``:00."""
     day = timezone.localdate() + dt.timedelta(days=days)
@@ -50,7 +55,7 @@ class ServiceFactory(factory.django.DjangoModelFactory):
 
     organization = factory.SubFactory(OrganizationFactory)
     location = factory.SubFactory(LocationFactory)
-    category = factory.LazyFunction(lambda: Category.objects.get(slug="hub"))
+    category = factory.LazyFunction(lambda: category("hub"))
     name = factory.Sequence(lambda n: f"ひろば{n}")
     bookable_online = True
 
