@@ -265,3 +265,27 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("すべて"))] + list(AuditEntry.Action.choices)
+
+
+class BookingForm(forms.Form):
+    """代理予約: which session of the referred service, for which of the parent's children."""
+
+    session = forms.ModelChoiceField(label=_("回"), queryset=None, widget=forms.RadioSelect, empty_label=None)
+    child = forms.ModelChoiceField(
+        label=_("お子さん"), queryset=None, widget=forms.RadioSelect, empty_label=None
+    )
+
+    def __init__(self, *args, sessions, children, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = sessions
+        self.fields["session"].label_from_instance = _session_label
+        self.fields["child"].queryset = children
+
+
+def _session_label(session) -> str:
+    start = timezone.localtime(session.starts_at)
+    return _("%(title)s %(start)s（残り%(seats)s席）") % {
+        "title": session.display_title,
+        "start": f"{start:%Y-%m-%d %H:%M}",
+        "seats": getattr(session, "seats_left", "-"),
+    }

@@ -15,8 +15,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from facilities.text import normalize
 from portal.models import Role
 
 
@@ -36,7 +38,7 @@ class SiteType(models.Model):
         verbose_name_plural = _("類型")
 
     def __str__(self) -> str:
-        return self.name
+        return gettext(self.name)  # seeded names have English; names a city adds pass through
 
 
 class UserSupportSite(models.Model):
@@ -124,7 +126,7 @@ class Need(models.Model):
         verbose_name_plural = _("ニーズ分類")
 
     def __str__(self) -> str:
-        return self.name
+        return gettext(self.name)  # seeded names have English; names a city adds pass through
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
@@ -241,6 +243,8 @@ class Guardian(models.Model):
     email = models.EmailField(_("メールアドレス"), blank=True)
     # Digits only, for the duplicate-household hint and search ("090-1234-5678" = "09012345678").
     phone_digits = models.CharField(max_length=30, blank=True, db_index=True, editable=False)
+    # The reading in search form (katakana → hiragana, widths folded, spaces dropped).
+    kana_key = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["pk"]
@@ -252,6 +256,7 @@ class Guardian(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.phone_digits = digits(self.phone)
+        self.kana_key = normalize(self.name_kana)
         super().save(*args, **kwargs)
 
 
@@ -363,6 +368,15 @@ class Referral(models.Model):
     referred_on = models.DateField(_("紹介日"))
     outcome_on = models.DateField(_("結果の確認日"), null=True, blank=True)
     note = models.CharField(_("メモ"), max_length=300, blank=True)
+    # 代理予約: a session the specialist booked for the family at the referred service.
+    booking = models.ForeignKey(
+        "bookings.Booking",
+        verbose_name=_("代理予約"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["referred_on", "pk"]

@@ -26,6 +26,7 @@ from consultations.models import (
     digits,
 )
 from facilities.models import Service
+from facilities.text import normalize
 
 
 def site_for_specialist(user) -> UserSupportSite | None:
@@ -43,7 +44,9 @@ def case_search(*, site: UserSupportSite, query: str = "", status: str = "") -> 
         cases = cases.filter(status=status)
     query = query.strip()
     if query:
-        match = Q(guardians__name__icontains=query) | Q(guardians__name_kana__icontains=query)
+        match = Q(guardians__name__icontains=query)
+        if normalize(query):
+            match |= Q(guardians__kana_key__contains=normalize(query))
         match |= Q(children__name__icontains=query)
         phone = digits(query)
         if len(phone) >= 4:
@@ -56,10 +59,10 @@ def case_search(*, site: UserSupportSite, query: str = "", status: str = "") -> 
 
 def possible_duplicates(*, site: UserSupportSite, kana: str = "", phone: str = "") -> QuerySet[Case]:
     """重複の可能性: open cases of the site whose guardian has the same reading or phone number."""
-    kana, phone = kana.replace(" ", "").replace("\u3000", ""), digits(phone)
+    kana, phone = normalize(kana), digits(phone)
     match = Q()
     if kana:
-        match |= Q(guardians__name_kana__icontains=kana)
+        match |= Q(guardians__kana_key__contains=kana)
     if len(phone) >= 8:
         match |= Q(guardians__phone_digits=phone)
     if not match:
@@ -103,7 +106,7 @@ def case_timeline(case: Case) -> list[tuple[dt.datetime, str, object]]:
     tz = timezone.get_current_timezone()
     contacts = case.contacts.select_related("specialist").prefetch_related("needs", "actions")
     items: list[tuple[dt.datetime, str, object]] = [(c.contacted_at, "contact", c) for c in contacts]
-    for referral in case.referrals.select_related("service", "need"):
+    for referral in case.referrals.select_related("service", "need", "booking__session__service"):
         items.append((dt.datetime.combine(referral.referred_on, dt.time.max, tz), "referral", referral))
     for follow_up in case.follow_ups.select_related("assignee"):
         items.append((dt.datetime.combine(follow_up.due_on, dt.time.max, tz), "follow_up", follow_up))
@@ -228,7 +231,7 @@ def monthly_report(*, month: dt.date, site: UserSupportSite | None = None) -> Mo
         Section(
             "channel", _("相談方法"), [(label, by_channel.get(value, 0)) for value, label in Channel.choices]
         ),
-        Section("need", _("ニーズ"), [(need.name, by_need.get(need.pk, 0)) for need in needs]),
+        Section("need", _("ニーズ"), [(str(need), by_need.get(need.pk, 0)) for need in needs]),
         Section(
             "action", _("対応内容"), [(label, by_action.get(value, 0)) for value, label in Action.choices]
         ),
@@ -240,7 +243,27 @@ def monthly_report(*, month: dt.date, site: UserSupportSite | None = None) -> Mo
         Section(
             "unmet",
             _("適切なサービスがなかったニーズ（社会資源の開発）"),
-            [(need.name, unmet[need.pk]) for need in needs if unmet.get(need.pk)],
+            [(str(need), unmet[need.pk]) for need in needs if unmet.get(need.pk)],
         ),
     ]
     return MonthlyReport(month=month.replace(day=1), site=site, sections=sections)
+
+
+# --- Booking for a family (facilities.bookings) ------------------------------------------------------
+
+
+def booking_choices(referral: Referral) -> tuple[QuerySet, QuerySet]:
+    """代理予約の選択肢: the referred service's sessions open for booking now, and the children the
+    parent registered on the portal."""
+    from facilities.bookings.models import Child as PortalChild
+    from facilities.bookings.models import Session
+
+    now = timezone.now()
+    sessions = (
+        Session.objects.upcoming()
+        .filter(service_id=referral.service_id, opens_at__lte=now, closes_at__gt=now)
+        .select_related("service")
+        .with_seats()
+    )
+    children = PortalChild.objects.filter(parent_id=referral.case.parent_account_id)
+    return sessions, children

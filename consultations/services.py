@@ -363,6 +363,35 @@ def cooperation_activity_create(
     return activity
 
 
+@transaction.atomic
+def referral_book(*, referral: Referral, session, child, actor, origin: Origin):
+    """代理予約: book a session of the referred service for the family, with the parent's consent.
+
+    The one place that calls the booking feature; its own rules (capacity, waitlist, age, window)
+    apply unchanged, and the parent gets the usual confirmation mail.
+    """
+    from facilities.bookings.services import booking_create
+
+    case = referral.case
+    if not case.can_book_for_parent:
+        raise ValidationError(_("代理予約には、保護者のポータルのアカウントと同意の記録が必要です。"))
+    if session.service_id != referral.service_id:
+        raise ValidationError({"session": _("紹介先のサービスの回を選んでください。")})
+    if child.parent_id != case.parent_account_id:
+        raise ValidationError({"child": _("このお子さんは選べません。")})
+    booking = booking_create(session=session, parent=case.parent_account, child=child)
+    referral.booking = booking
+    referral.save(update_fields=["booking"])
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        origin=origin,
+        case=case,
+        detail=_("代理予約: %(session)s") % {"session": session},
+    )
+    return booking
+
+
 # --- Retention ---------------------------------------------------------------------------------------
 
 
@@ -374,7 +403,7 @@ def _first_of_month(value: dt.date | None) -> dt.date | None:
 def case_anonymize(*, case: Case, actor=None, origin: Origin = SYSTEM) -> Case:
     """匿名化: erase names, contacts and free text; keep every count the statistics read (dates of
     contacts, needs, actions, referrals, area, and whether there is a child or a pregnancy)."""
-    case.guardians.update(name="", name_kana="", phone="", email="", phone_digits="")
+    case.guardians.update(name="", name_kana="", kana_key="", phone="", email="", phone_digits="")
     for child in case.children.all():
         child.name, child.birth_date = "", _first_of_month(child.birth_date)
         child.save(update_fields=["name", "birth_date"])

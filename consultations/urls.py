@@ -18,6 +18,7 @@ urlpatterns = [
     path("cases/<int:pk>/referrals/new/", views.referral_add, name="referral_add"),
     path("cases/<int:pk>/follow-ups/new/", views.follow_up_add, name="follow_up_add"),
     path("referrals/<int:pk>/outcome/", views.referral_outcome, name="referral_outcome"),
+    path("referrals/<int:pk>/book/", views.referral_book, name="referral_book"),
     path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
     path("cooperation/", views.cooperation, name="cooperation"),
     path("reports/", views.report, name="report"),

@@ -285,6 +285,40 @@ def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @specialist_required
+def referral_book(request: HttpRequest, pk: int) -> HttpResponse:
+    """代理予約: book a session of the referred service for the family (consent recorded)."""
+    referral = get_object_or_404(
+        Referral.objects.select_related("case", "service"),
+        pk=pk,
+        case__site=_site(request),
+        service__isnull=False,
+    )
+    case = referral.case
+    if not case.can_book_for_parent:
+        messages.error(request, _("代理予約には、保護者のポータルのアカウントと同意の記録が必要です。"))
+        return redirect("consultations:case_edit", pk=case.pk)
+    sessions, children = selectors.booking_choices(referral)
+    form = forms.BookingForm(request.POST or None, sessions=sessions, children=children)
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking = services.referral_book(
+                referral=referral, actor=request.user, origin=Origin.of(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("%(status)sで予約しました。") % {"status": booking.get_status_display()}
+            )
+            return redirect("consultations:case_detail", pk=case.pk)
+    if request.method == "GET":
+        _audit(request, AuditEntry.Action.READ, case=case, detail=_("代理予約の画面"))
+    return render(
+        request, "consultations/referral_book.html", {"referral": referral, "case": case, "form": form}
+    )
+
+
+@specialist_required
 @require_POST
 def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)

@@ -1,31 +1,33 @@
-"""Seed the site types (類型) and the need taxonomy (ニーズ分類), and make the audit log append-only in
+"""Seed the site types (類型) and the need taxonomy (ニーズ分類; names marked for translation, shown
+through gettext by the models), and make the audit log append-only in
 PostgreSQL as well (a trigger refuses UPDATE and DELETE, whatever code runs)."""
 
 from __future__ import annotations
 
 from django.db import migrations
+from django.utils.translation import gettext_noop as _noop
 
 SITE_TYPES = [
     # code, name, does regional cooperation (地域連携)
-    ("basic", "基本型", True),
-    ("specific", "特定型", False),
+    ("basic", _noop("基本型"), True),
+    ("specific", _noop("特定型"), False),
 ]
 
 # The seed's three voices (夜間の預け先, 発達, 育児がしんどい) and the usual categories.
 NEEDS = [
-    ("childcare-place", "預け先（一時預かり等）"),
-    ("emergency-care", "夜間・緊急時の預け先"),
-    ("development", "発達（落ち着きがない・ことば等）"),
-    ("parenting-stress", "育児不安・負担"),
-    ("health", "健康（子ども・保護者）"),
-    ("daily-care", "授乳・離乳食・生活リズム"),
-    ("economic", "経済的な困りごと"),
-    ("nursery-admission", "保育所等の入所"),
-    ("pregnancy", "妊娠・出産"),
-    ("abuse-concern", "DV・虐待の心配"),
-    ("friends", "仲間づくり・居場所"),
-    ("school", "就学・放課後"),
-    ("other", "その他"),
+    ("childcare-place", _noop("預け先（一時預かり等）")),
+    ("emergency-care", _noop("夜間・緊急時の預け先")),
+    ("development", _noop("発達（落ち着きがない・ことば等）")),
+    ("parenting-stress", _noop("育児不安・負担")),
+    ("health", _noop("健康（子ども・保護者）")),
+    ("daily-care", _noop("授乳・離乳食・生活リズム")),
+    ("economic", _noop("経済的な困りごと")),
+    ("nursery-admission", _noop("保育所等の入所")),
+    ("pregnancy", _noop("妊娠・出産")),
+    ("abuse-concern", _noop("DV・虐待の心配")),
+    ("friends", _noop("仲間づくり・居場所")),
+    ("school", _noop("就学・放課後")),
+    ("other", _noop("その他")),
 ]
 
 TRIGGER = """
