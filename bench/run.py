@@ -279,7 +279,7 @@ def wrk(base_url: str, paths: Path, out: Path, seconds: int, connections: int) -
     return json.loads(out.read_text())
 
 
-def probe(base_url: str, paths: Path, repeat: int = 3) -> list[dict]:
+def probe(base_url: str, paths: Path, repeat: int = 2) -> list[dict]:
     """Each search path alone, a few times, one at a time: which queries are slow, not how the server
     copes with load."""
     rows = []
