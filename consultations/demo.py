@@ -70,6 +70,10 @@ SPECIFIC_HOUSEHOLDS = [
     ("石井 千夏", "いしい ちなつ", "石井 大和", 60, None, "chuo"),
     ("坂本 静香", "さかもと しずか", "坂本 澪", 16, None, "minato"),
     ("遠藤 萌", "えんどう もえ", "遠藤 暖", 4, None, "chuo"),
+    ("青木 恵美", "あおき えみ", "青木 奏太", 11, None, "mozu"),
+    ("西村 早紀", "にしむら さき", None, None, 10, "chuo"),
+    ("福田 智美", "ふくだ ともみ", "福田 咲良", 23, None, "minato"),
+    ("太田 美紀", "おおた みき", "太田 颯太", 8, None, "chuo"),
 ]
 
 # What families bring, with where the specialist sends them. (needs, channel, notes, actions,
@@ -285,13 +289,17 @@ def _months_before(day: dt.date, months: int) -> dt.date:
 
 
 def _seed_household(
-    site, specialist, household, scenarios, rng: random.Random, start: dt.date, today: dt.date
+    site, specialist, household, scenario, rng: random.Random, start: dt.date, today: dt.date
 ) -> bool:
     name, kana, child_name, child_months, weeks_left, area_code = household
     if Guardian.objects.filter(case__site=site, name=name).exists():
         return False
-    span = (today - start).days
-    first_day = start + dt.timedelta(days=rng.randrange(span - 2))
+    # Most households first come in the reported (previous) month, some in the current one.
+    this_month = today.replace(day=1)
+    if rng.random() < 0.8 or today.day == 1:
+        first_day = start + dt.timedelta(days=rng.randrange((this_month - start).days))
+    else:
+        first_day = this_month + dt.timedelta(days=rng.randrange(today.day))
     tz = timezone.get_current_timezone()
 
     def at(day: dt.date) -> dt.datetime:
@@ -312,7 +320,7 @@ def _seed_household(
     if child_name:
         Child.objects.create(case=case, name=child_name, birth_date=_months_before(today, child_months))
 
-    scenario_needs, channel, notes, actions, service_name, outcome = rng.choice(scenarios)
+    scenario_needs, channel, notes, actions, service_name, outcome = scenario
     needs = [Need.objects.get(code=code) for code in scenario_needs]
     days = {
         first_day,
@@ -367,6 +375,43 @@ def _seed_household(
     return True
 
 
+def _seed_portal_family(site: UserSupportSite, specialist, today: dt.date) -> None:
+    """The demo parent (parent@example.jp) as a household with consent to booking on her behalf, and a
+    referral to a hub course, so that 代理予約 can be tried from the case page."""
+    parent = demo_user("parent@example.jp")
+    if Case.objects.filter(site=site, parent_account=parent).exists():
+        return
+    tz = timezone.get_current_timezone()
+    case = Case.objects.create(
+        site=site,
+        area=Area.objects.filter(code="mitarai").first(),
+        created_by=specialist,
+        created_at=dt.datetime.combine(today, dt.time(10, 0), tz),
+        status=Case.Status.RECEIVED,
+        parent_account=parent,
+        booking_consent_on=today,
+    )
+    Guardian.objects.create(
+        case=case, name=parent.display_name, name_kana="やまだ はなこ", email=parent.email
+    )
+    contact = Contact.objects.create(
+        case=case,
+        contacted_at=dt.datetime.combine(today, dt.time(10, 0), tz),
+        channel=Channel.WALK_IN,
+        specialist=specialist,
+        notes="ひろばで、赤ちゃんとのふれあい方を知りたいと相談。ベビーマッサージ講座を紹介し、代理予約に同意をいただいた。",
+    )
+    contact.needs.set([Need.objects.get(code="friends"), Need.objects.get(code="daily-care")])
+    ContactAction.objects.create(contact=contact, action=Action.INFORMATION)
+    Referral.objects.create(
+        case=case,
+        contact=contact,
+        need=Need.objects.get(code="friends"),
+        service=Service.objects.get(name="ベビーマッサージ講座"),
+        referred_on=today,
+    )
+
+
 def seed(out) -> None:
     basic = _site(BASIC_SITE, "basic", BASIC_HUB)
     specific = _site(SPECIFIC_SITE, "specific", None)
@@ -383,8 +428,10 @@ def seed(out) -> None:
         (specific, second, SPECIFIC_HOUSEHOLDS, SCENARIOS["specific"], 2),
     ):
         rng = random.Random(seed_value)
-        for household in households:
-            created += _seed_household(site, user, household, scenarios, rng, start, today)
+        for number, household in enumerate(households):
+            scenario = scenarios[number % len(scenarios)]  # every situation of the site appears
+            created += _seed_household(site, user, household, scenario, rng, start, today)
+    _seed_portal_family(basic, lead, today)
     for days_ago, partners, topic, outcome in COOPERATION:
         CooperationActivity.objects.get_or_create(
             site=basic,

@@ -1,0 +1,42 @@
+"""The demo: both sites get a month of consultations, and seeding twice changes nothing."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.utils import timezone
+
+from consultations import demo, selectors
+from consultations.models import Case, Contact, Referral, Specialist
+from facilities import demo as facilities_demo
+from portal import demo as portal_demo
+
+
+@pytest.mark.django_db
+def test_demo_is_a_month_for_both_sites_and_idempotent():
+    out = io.StringIO()
+    portal_demo.seed(out)
+    facilities_demo.seed(out)
+    demo.seed(out)
+    counts = (Case.objects.count(), Contact.objects.count(), Referral.objects.count())
+    demo.seed(out)
+    assert (Case.objects.count(), Contact.objects.count(), Referral.objects.count()) == counts
+
+    lead = Specialist.objects.get(user__email="specialist@example.jp")
+    second = Specialist.objects.get(user__email="specialist2@example.jp")
+    assert (
+        lead.is_lead
+        and lead.site.site_type.code == "basic"
+        and lead.site.hub_service.name == "ひろば なかよし"
+    )
+    assert second.site.site_type.code == "specific"
+    month = selectors.previous_month(timezone.localdate())
+    for site in (lead.site, second.site):
+        report = selectors.monthly_report(month=month, site=site)
+        assert report.section("contacts").total >= 10
+        assert report.section("referral").total >= 5
+    assert selectors.monthly_report(month=month).section("unmet").total >= 1
+    assert Case.objects.filter(
+        parent_account__email="parent@example.jp", booking_consent_on__isnull=False
+    ).exists()
