@@ -50,6 +50,11 @@ class HubAdmin(SimpleHistoryAdmin):
     readonly_fields = ["status"]
     inlines = [HubStaffMemberInline, HubStaffAccountInline, HubTransitionInline]
 
+    def has_add_permission(self, request) -> bool:
+        # New hubs are registered on the registry page, which checks the proposed hours and staff
+        # together; here the staff inline is saved only after the hub, so its rules could not hold.
+        return False
+
 
 @admin.register(PopupPlaza)
 class PopupPlazaAdmin(SimpleHistoryAdmin):

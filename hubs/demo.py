@@ -75,6 +75,7 @@ def seed(out) -> None:
     city = demo_user("city@example.jp")
     created = 0
     today = timezone.localdate()
+    approved_at = timezone.make_aware(dt.datetime.combine(add_months(today.replace(day=1), -4), dt.time(10)))
     for name, (hub_type, place_kind, addons, user_support, staff) in HUBS.items():
         service = Service.objects.get(name=name, category__slug="hub")
         if Hub.objects.filter(service=service).exists():
@@ -93,12 +94,11 @@ def seed(out) -> None:
             from_status="",
             to_status=Hub.Status.UNDER_REVIEW,
             by=city,
-            at=timezone.now() - dt.timedelta(days=200),
+            at=approved_at - dt.timedelta(days=14),
         )
         services.hub_transition(by=city, hub=hub, to_status=Hub.Status.APPROVED, reason="")
-        HubTransition.objects.filter(hub=hub, to_status=Hub.Status.APPROVED).update(
-            at=timezone.now() - dt.timedelta(days=180)
-        )
+        # Approved four months ago, so the reports below cover every month the hub owes.
+        HubTransition.objects.filter(hub=hub, to_status=Hub.Status.APPROVED).update(at=approved_at)
         created += 1
     for hub in Hub.objects.filter(service__name__in=HUBS).select_related("service"):
         for index in range(1, 5):

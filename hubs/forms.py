@@ -132,6 +132,18 @@ class HubForm(forms.Form):
 
 
 HubForm.base_fields = forms.fields_for_model(Hub, fields=HUB_FIELDS, widgets={"hub_type": forms.RadioSelect})
+HubForm.base_fields["hub_type"].choices = Hub.Type.choices  # radio buttons: no blank "---------" choice
+
+
+def error_summary(*forms_and_formsets) -> list[tuple[str, str, str]]:
+    """(input id, label, message) of every field error, for the summary at the top of a page."""
+    items = []
+    for item in forms_and_formsets:
+        for form in getattr(item, "forms", [item]):
+            for field in form:
+                items.extend((field.auto_id, field.label, error) for error in field.errors)
+            items.extend(("", "", error) for error in form.non_field_errors())
+    return items
 
 
 class PeriodForm(forms.Form):

@@ -28,6 +28,7 @@ from hubs.forms import (
     ReportForm,
     ServiceForm,
     TransitionForm,
+    error_summary,
     periods_from,
     schedule_formsets,
     staff_from,
@@ -142,6 +143,7 @@ def _hub_form_page(request: HttpRequest, *, hub: Hub | None) -> HttpResponse:
         except ValidationError as error:
             sections = _rule_sections(error)
     context = {**forms, "hub": hub, "hours": hours, "staff": staff, "sections": sections, "mode": "edit"}
+    context["field_errors"] = error_summary(*forms.values(), hours, staff) if data is not None else []
     status = 400 if data is not None else 200
     return render(request, "hubs/hub_form.html", context, status=status)
 

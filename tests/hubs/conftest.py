@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.hubs.factories import AreaFactory, HubFactory, LocationFactory, OrganizationFactory, link_staff
+from tests.hubs.factories import (
+    AreaFactory,
+    HubFactory,
+    LocationFactory,
+    OrganizationFactory,
+    ensure_categories,
+    link_staff,
+)
 
 
 @pytest.fixture
@@ -27,6 +34,7 @@ def staff_client(client, hub_staff, own_hub):
 
 def hub_form_data(*, hours=None, staff=None, **overrides) -> dict:
     """POST data of the registration form: a valid 一般型 hub unless overridden."""
+    ensure_categories()
     organization = OrganizationFactory()
     location = LocationFactory()
     hours = hours if hours is not None else [(d, "10:00", "16:00") for d in range(5)]

@@ -10,6 +10,13 @@ from facilities.models import Area, Category, Location, Organization, Service, W
 from hubs.models import Hub, HubStaffAccount, HubStaffMember
 
 
+def ensure_categories() -> Category:
+    """The "hub" and "popup-hub" categories (seeded by a migration, but a transactional test run earlier
+    in the same process flushes them)."""
+    Category.objects.get_or_create(slug="popup-hub", defaults={"name": "出張ひろば"})
+    return Category.objects.get_or_create(slug="hub", defaults={"name": "地域子育て支援拠点"})[0]
+
+
 class AreaFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Area
@@ -44,7 +51,7 @@ class HubServiceFactory(factory.django.DjangoModelFactory):
 
     organization = factory.SubFactory(OrganizationFactory)
     location = factory.SubFactory(LocationFactory)
-    category = factory.LazyFunction(lambda: Category.objects.get(slug="hub"))
+    category = factory.LazyFunction(ensure_categories)
     name = factory.Sequence(lambda n: f"テストひろば{n}")
     published = False
 

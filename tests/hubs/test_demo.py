@@ -3,8 +3,10 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.utils import timezone
 
 from hubs.models import Hub, HubStaffAccount, MonthlyReport, PopupPlaza
+from hubs.selectors import add_months, overdue_reports
 
 pytestmark = pytest.mark.django_db
 
@@ -24,3 +26,7 @@ def test_demo_hubs_of_both_types_valid_and_idempotent():
     PopupPlaza.objects.get().full_clean()
     assert MonthlyReport.objects.count() == 15
     assert HubStaffAccount.objects.get(user__email="hubstaff@example.jp").hub.name == "ひろば なかよし"
+    last_month = add_months(timezone.localdate().replace(day=1), -1)
+    assert [(o.hub.name, o.month) for o in overdue_reports(until=last_month)] == [
+        ("百舌鳥ひろば", last_month)
+    ]

@@ -287,3 +287,12 @@ def test_registry_filter_renders_only_the_results_for_htmx(city_client):
     response = city_client.get(reverse("hubs:registry"), {"type": "general"}, HTTP_HX_REQUEST="true")
     assert "<h1>" not in response.content.decode() and 'id="results"' in response.content.decode()
     assert "HX-Request" in response["Vary"]
+
+
+def test_admin_lists_and_edits_hubs_but_status_changes_go_through_the_log(city_client):
+    hub = HubFactory()
+    assert city_client.get(reverse("admin:hubs_hub_changelist")).status_code == 200
+    page = city_client.get(reverse("admin:hubs_hub_change", args=[hub.pk]))
+    assert page.status_code == 200
+    assert 'name="status"' not in page.content.decode()
+    assert city_client.get(reverse("admin:hubs_hub_add")).status_code == 403
