@@ -290,6 +290,14 @@ class HubChangeRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.hub} ({self.proposed_at:%Y-%m-%d})"
 
+    def hours_display(self) -> list[str]:
+        from facilities.models import WeeklyHours
+
+        return [
+            f"{WeeklyHours.Weekday(int(day)).label} {opens}–{closes}"
+            for day, opens, closes in self.data.get("hours", [])
+        ]
+
 
 class PopupPlaza(models.Model):
     """出張ひろば: a hub's pop-up plaza, its own directory entry (category "popup-hub").
