@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from tests.hubs.factories import (
     AreaFactory,
@@ -10,6 +11,13 @@ from tests.hubs.factories import (
     ensure_categories,
     link_staff,
 )
+
+
+@pytest.fixture(autouse=True)
+def _japanese():
+    """The rule messages are asserted in the source language, whatever an earlier test activated."""
+    with translation.override("ja"):
+        yield
 
 
 @pytest.fixture
