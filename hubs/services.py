@@ -110,8 +110,6 @@ def hub_register(
         if related.pk is None:
             related.full_clean()
             related.save()
-    service.organization = service.organization
-    service.location = service.location
     service.save()
     hub.service = service
     hub.save()
@@ -134,8 +132,6 @@ def hub_update(
         if related.pk is None:
             related.full_clean()
             related.save()
-    hub.service.organization = hub.service.organization
-    hub.service.location = hub.service.location
     hub.service.last_checked = timezone.localdate()
     hub.service.save()
     hub.save()
