@@ -28,16 +28,16 @@ BENCH = ROOT / "bench"
 PYTHON = sys.executable
 ENDPOINTS = ["baseline", "search", "search_filtered", "service"]
 SCHEMA = 1
-# The product's targets (issue #7), all measured on p95.
+# The product's targets (issue #7), on p95; ratio targets must also hold on p50 (see summarize).
 TARGETS = [
     # (name, value key, limit)
-    ("search (with filters) p95 ≤ 3 × baseline p95 at the largest size", "search_filtered_vs_baseline", 3.0),
+    ("search with filters ≤ 3 × baseline at the largest size", "search_filtered_vs_baseline", 3.0),
     (
-        "search p95 at the largest size ≤ 1.5 × at the smallest (baseline-normalised)",
+        "search at the largest size ≤ 1.5 × at the smallest (baseline-normalised)",
         "search_growth_normalised",
         1.5,
     ),
-    ("service page p95 ≤ 2 × baseline p95 (every size)", "service_vs_baseline_worst", 2.0),
+    ("service page ≤ 2 × baseline (every size)", "service_vs_baseline_worst", 2.0),
     ("zero overbooked sessions", "over_capacity_sessions", 0),
     ("zero 5xx", "errors_5xx", 0),
 ]
@@ -108,34 +108,41 @@ def size_ratios(endpoints: dict) -> dict:
     return out
 
 
+def _worse(*values: float | None) -> float | None:
+    present = [v for v in values if v is not None]
+    return max(present) if len(present) == len(values) else None
+
+
 def summarize(sizes: list[dict], booking: dict | None) -> dict:
-    """Growth and the targets, from the per-size figures (each with ``endpoints`` and ``ratios``)."""
+    """Growth and the targets, from the per-size figures (each with ``endpoints`` and ``ratios``).
+
+    The targets are on p95, but a latency spike in the baseline's tail (another process on this
+    shared machine) makes every p95 ratio of that size look better than it is. So a ratio target is
+    judged on the worse of the p95 and the p50 ratio: it is met only if it holds on both.
+    """
     first, last = sizes[0], sizes[-1]
-    growth = {
-        "from_services": first["services"],
-        "to_services": last["services"],
-        "search_p95_raw": ratio(
-            last["endpoints"]["search"]["p95_ms"], first["endpoints"]["search"]["p95_ms"]
-        ),
-        "search_filtered_p95_raw": ratio(
-            last["endpoints"]["search_filtered"]["p95_ms"], first["endpoints"]["search_filtered"]["p95_ms"]
-        ),
-        # The same growth with each size's p95 first divided by its own baseline p95: what the
-        # data size did, not what the other processes on the machine did meanwhile.
-        "search_p95_normalised": ratio(
-            last["ratios"]["search_p95_vs_baseline"], first["ratios"]["search_p95_vs_baseline"]
-        ),
-        "search_filtered_p95_normalised": ratio(
-            last["ratios"]["search_filtered_p95_vs_baseline"],
-            first["ratios"]["search_filtered_p95_vs_baseline"],
-        ),
-    }
+    growth = {"from_services": first["services"], "to_services": last["services"]}
+    for name in ("search", "search_filtered"):
+        for p in ("p50", "p95"):
+            growth[f"{name}_{p}_raw"] = ratio(
+                last["endpoints"][name][f"{p}_ms"], first["endpoints"][name][f"{p}_ms"]
+            )
+            # Each size's latency first divided by its own baseline: what the data size did, not what
+            # the other processes on the machine did meanwhile.
+            growth[f"{name}_{p}_normalised"] = ratio(
+                last["ratios"][f"{name}_{p}_vs_baseline"], first["ratios"][f"{name}_{p}_vs_baseline"]
+            )
     errors_5xx = sum(s["endpoints"][e]["status"]["5xx"] for s in sizes for e in ENDPOINTS)
     values = {
-        "search_filtered_vs_baseline": last["ratios"]["search_filtered_p95_vs_baseline"],
-        "search_growth_normalised": growth["search_p95_normalised"],
-        "service_vs_baseline_worst": max((s["ratios"]["service_p95_vs_baseline"] or 0) for s in sizes)
-        or None,
+        "search_filtered_vs_baseline": _worse(
+            last["ratios"]["search_filtered_p95_vs_baseline"],
+            last["ratios"]["search_filtered_p50_vs_baseline"],
+        ),
+        "search_growth_normalised": _worse(growth["search_p95_normalised"], growth["search_p50_normalised"]),
+        "service_vs_baseline_worst": _worse(
+            *(s["ratios"]["service_p95_vs_baseline"] for s in sizes),
+            *(s["ratios"]["service_p50_vs_baseline"] for s in sizes),
+        ),
         "over_capacity_sessions": booking["over_capacity_sessions"] if booking else None,
         "errors_5xx": errors_5xx + (booking["errors_5xx"] if booking else 0),
     }
@@ -151,22 +158,30 @@ def summarize(sizes: list[dict], booking: dict | None) -> dict:
 def table(result: dict) -> str:
     lines = [
         f"{'services':>9} {'endpoint':<16} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-        f"{'p95/base':>9} {'5xx':>4}"
+        f"{'p50/base':>9} {'p95/base':>9} {'5xx':>4}"
     ]
     for size in result["sizes"]:
         for name in ENDPOINTS:
             e = size["endpoints"][name]
-            r = "1.00" if name == "baseline" else f"{size['ratios'][f'{name}_p95_vs_baseline']}"
+            r50, r95 = (
+                ("1.00", "1.00")
+                if name == "baseline"
+                else (
+                    f"{size['ratios'][f'{name}_p50_vs_baseline']}",
+                    f"{size['ratios'][f'{name}_p95_vs_baseline']}",
+                )
+            )
             lines.append(
                 f"{size['services']:>9} {name:<16} {e['rps']:>8} {e['p50_ms']:>8} {e['p95_ms']:>8} "
-                f"{e['p99_ms']:>8} {r:>9} {e['status']['5xx']:>4}"
+                f"{e['p99_ms']:>8} {r50:>9} {r95:>9} {e['status']['5xx']:>4}"
             )
     g = result["growth"]
-    lines.append(
-        f"search p95 growth {g['from_services']} → {g['to_services']}: {g['search_p95_normalised']} "
-        f"(baseline-normalised; raw {g['search_p95_raw']}); with filters {g['search_filtered_p95_normalised']} "
-        f"(raw {g['search_filtered_p95_raw']})"
-    )
+    for name in ("search", "search_filtered"):
+        lines.append(
+            f"{name} growth {g['from_services']} → {g['to_services']}, baseline-normalised: "
+            f"p95 {g[f'{name}_p95_normalised']}, p50 {g[f'{name}_p50_normalised']} "
+            f"(raw p95 {g[f'{name}_p95_raw']}, p50 {g[f'{name}_p50_raw']})"
+        )
     b = result.get("booking")
     if b:
         lines.append(
