@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from facilities.fields import GramsField
 from facilities.text import normalize, reading_of
 
 # A period "until late" for the 夜間・休日 filter: it closes after this time or past midnight.
@@ -254,10 +255,10 @@ class Service(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Search data, kept by save() and facilities.search.reindex_services(): normalized name and
     # reading (for ranking), all searchable text (one field a line), and its 1- and 2-character grams
-    # (space-separated; PostgreSQL indexes them as an array with GIN, see migration 0005).
+    # (an array with a GIN index on PostgreSQL, see facilities.fields.GramsField and migration 0007).
     search_name = models.TextField(editable=False, default="")
     search_text = models.TextField(editable=False, default="")
-    search_grams = models.TextField(editable=False, default="")
+    search_grams = GramsField(editable=False, default="")
 
     objects = ServiceQuerySet.as_manager()
 

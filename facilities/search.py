@@ -4,7 +4,7 @@ Each service stores its searchable text normalized (``facilities.text.normalize`
 name, reading (よみ), category names and their readings, place, description and its reading. A query
 word matches when the stored text contains it (or one of its synonyms). On PostgreSQL the stored 1- and
 2-character grams are indexed as an array with GIN, so even 2-character words (保育, 発達) use an index
-whatever the database locale; the LIKE that follows only rechecks the rows the index found.
+whatever the database locale; for longer words a LIKE rechecks the rows the index found.
 """
 
 from __future__ import annotations
@@ -116,16 +116,20 @@ def expand_synonyms(words: Sequence[str]) -> dict[str, list[str]]:
 
 
 def _contains(term: str) -> Q:
-    """Stored text contains ``term``; on PostgreSQL first narrowed by the GIN-indexed grams."""
+    """Stored text contains ``term``. On PostgreSQL the GIN-indexed grams find the candidates; a
+    term of one or two characters is one gram, so the grams alone decide, and a longer one is
+    rechecked with LIKE (its bigrams may be scattered)."""
     text_match = Q(search_text__contains=term)
     if connection.vendor != "postgresql":
         return text_match
-    index_match = RawSQL(
-        'string_to_array("facilities_service"."search_grams", \' \') @> %s::text[]',
-        (query_grams(term),),
-        output_field=BooleanField(),
+    index_match = Q(
+        RawSQL(
+            '"facilities_service"."search_grams" @> %s::text[]',
+            (query_grams(term),),
+            output_field=BooleanField(),
+        )
     )
-    return Q(index_match) & text_match
+    return index_match if len(term) <= 2 else index_match & text_match
 
 
 def _word_score(alternatives: Sequence[str]) -> Case:

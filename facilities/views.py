@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -22,8 +23,21 @@ from facilities.search import km, search_services
 from portal.permissions import city_staff_required
 
 PAGE_SIZE = 20
+# Results are counted up to this many: a very common word (保育 matches half of a large directory)
+# need not be counted to the last row, and nobody pages past it.
+COUNT_CAP = 1000
 # Upcoming exception dates shown on a service page.
 EXCEPTION_DAYS = 60
+
+
+class CappedPaginator(Paginator):
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
 
 
 def _visible_service(pk: int) -> Service:
@@ -61,7 +75,7 @@ def search(request: HttpRequest) -> HttpResponse:
             queryset=SpecialHours.objects.filter(date__in=[today - dt.timedelta(days=1), today]),
         ),
     )
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     for service in page:
         service.open_now = service.is_open_at(now)
         service.hours_today = service.hours_on(today)
@@ -84,6 +98,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "situation": situation,
         "markers": markers,
         "query_string": _without_page(request),
+        "count_cap": COUNT_CAP,
         "map_tile_url": settings.MAP_TILE_URL,
     }
     if request.htmx:

@@ -79,5 +79,15 @@
     offerLocation();
     drawServiceMap();
   });
-  document.addEventListener("htmx:afterSettle", drawMap);
+  // The results are swapped whole, so a screen reader hears the new count from a region that stays.
+  function announceCount() {
+    const status = document.getElementById("results-status");
+    const title = document.getElementById("results-title");
+    if (status && title) status.textContent = title.textContent;
+  }
+
+  document.addEventListener("htmx:afterSettle", function () {
+    drawMap();
+    announceCount();
+  });
 })();
