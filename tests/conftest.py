@@ -97,6 +97,9 @@ def real_celery_worker(redis_url):
 
     saved = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
     app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
+    # The app caches its result backend per thread: an eager task run earlier in this thread left
+    # the disabled one there, which would make ``.get()`` fail.
+    app._local.__dict__.pop("backend", None)
     task_postrun.connect(close_worker_connections, weak=False)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
@@ -104,3 +107,4 @@ def real_celery_worker(redis_url):
     finally:
         task_postrun.disconnect(close_worker_connections)
         app.conf.update(saved)
+        app._local.__dict__.pop("backend", None)
