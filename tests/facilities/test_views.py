@@ -207,3 +207,21 @@ def test_navigation_offers_search_and_situations(client, db):
     html = client.get(reverse("portal:home")).content.decode()
     assert f'href="{SEARCH}"' in html
     assert f'href="{reverse("facilities:situations")}"' in html
+
+
+def test_result_count_stops_at_the_cap(client, demo_city, monkeypatch):
+    from facilities import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 5)
+    response = client.get(SEARCH)
+    assert "5件以上みつかりました" in response.content.decode()
+    assert len(result_names(response)) == 6  # pages still fill up to the capped count
+
+
+def test_admin_finds_services_by_reading_and_edits_synonyms(client, demo_city, city_staff):
+    client.force_login(city_staff)
+    response = client.get("/admin/facilities/service/", {"q": "ｲﾁｼﾞｱｽﾞｶﾘ"})
+    assert response.status_code == 200
+    assert "一時預かり すくすくルーム" in response.content.decode()
+    assert client.get("/admin/facilities/synonym/").status_code == 200
+    assert client.get("/admin/facilities/situation/").status_code == 200
