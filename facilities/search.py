@@ -30,7 +30,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
 from facilities.models import Service, Synonym
-from facilities.text import grams, normalize, query_grams, reading_of
+from facilities.text import grams, normalize, query_grams, reading_of, romaji_to_hiragana
 
 # Relevance points per query word (the best level wins). A synonym's match counts for less, so the word
 # the parent typed wins over what the synonym table adds (一時保育 → 一時保育 before 一時預かり).
@@ -132,14 +132,16 @@ def _contains(term: str) -> Q:
     return index_match if len(term) <= 2 else index_match & text_match
 
 
-def _word_score(alternatives: Sequence[str]) -> Case:
+def _word_score(alternatives: Sequence[str], direct: int) -> Case:
+    """Points for one query word; the first ``direct`` alternatives are the word itself (and its kana
+    form when typed in romaji), the rest synonyms."""
     levels = [
         (EXACT_NAME, lambda a: Q(search_name__startswith=f"{a}\n") | Q(search_name__endswith=f"\n{a}")),
         (NAME_PREFIX, lambda a: Q(search_name__startswith=a) | Q(search_name__contains=f"\n{a}")),
         (NAME_PART, lambda a: Q(search_name__contains=a)),
     ]
     scored = [
-        (round(points * SYNONYM_WEIGHT) if i else points, condition(alternative))
+        (points if i < direct else round(points * SYNONYM_WEIGHT), condition(alternative))
         for points, condition in levels
         for i, alternative in enumerate(alternatives)
     ]
@@ -151,17 +153,21 @@ def _word_score(alternatives: Sequence[str]) -> Case:
 
 def match_query(services: QuerySet[Service], query: str) -> QuerySet[Service]:
     """``services`` containing every word of ``query`` (or a synonym of it), annotated with
-    ``relevance``; no visibility rule (the admin searches hidden entries too)."""
+    ``relevance``; no visibility rule (the admin searches hidden entries too). A word typed in romaji
+    (hiroba) also matches its hiragana (ひろば)."""
     words = query_words(query)
-    synonyms = expand_synonyms(words)
+    forms = {word: [word] + ([kana] if (kana := romaji_to_hiragana(word)) else []) for word in words}
+    synonyms = expand_synonyms([form for word in words for form in forms[word]])
     score = Value(0, output_field=IntegerField())
     for word in words:
-        alternatives = synonyms[word]
+        alternatives = list(forms[word])
+        for form in forms[word]:
+            alternatives += [a for a in synonyms[form] if a not in alternatives]
         match = Q()
         for alternative in alternatives:
             match |= _contains(alternative)
         services = services.filter(match)
-        score = score + _word_score(alternatives)
+        score = score + _word_score(alternatives, direct=len(forms[word]))
     return services.annotate(relevance=score)
 
 

@@ -71,3 +71,56 @@ def query_grams(term: str) -> list[str]:
     if len(term) == 1:
         return [term]
     return sorted({term[i : i + 2] for i in range(len(term) - 1)})
+
+
+_ROMAJI = {
+    "a": "あ", "i": "い", "u": "う", "e": "え", "o": "お",
+    "ka": "か", "ki": "き", "ku": "く", "ke": "け", "ko": "こ", "kya": "きゃ", "kyu": "きゅ", "kyo": "きょ",
+    "ga": "が", "gi": "ぎ", "gu": "ぐ", "ge": "げ", "go": "ご", "gya": "ぎゃ", "gyu": "ぎゅ", "gyo": "ぎょ",
+    "sa": "さ", "shi": "し", "si": "し", "su": "す", "se": "せ", "so": "そ",
+    "sha": "しゃ", "shu": "しゅ", "sho": "しょ", "she": "しぇ", "sya": "しゃ", "syu": "しゅ", "syo": "しょ",
+    "za": "ざ", "ji": "じ", "zi": "じ", "zu": "ず", "ze": "ぜ", "zo": "ぞ",
+    "ja": "じゃ", "ju": "じゅ", "jo": "じょ", "je": "じぇ", "jya": "じゃ", "jyu": "じゅ", "jyo": "じょ",
+    "ta": "た", "chi": "ち", "ti": "ち", "tsu": "つ", "tu": "つ", "te": "て", "to": "と",
+    "cha": "ちゃ", "chu": "ちゅ", "cho": "ちょ", "che": "ちぇ", "tya": "ちゃ", "tyu": "ちゅ", "tyo": "ちょ",
+    "da": "だ", "di": "ぢ", "du": "づ", "de": "で", "do": "ど",
+    "na": "な", "ni": "に", "nu": "ぬ", "ne": "ね", "no": "の", "nya": "にゃ", "nyu": "にゅ", "nyo": "にょ",
+    "ha": "は", "hi": "ひ", "fu": "ふ", "hu": "ふ", "he": "へ", "ho": "ほ", "hya": "ひゃ", "hyu": "ひゅ", "hyo": "ひょ",
+    "fa": "ふぁ", "fi": "ふぃ", "fe": "ふぇ", "fo": "ふぉ",
+    "ba": "ば", "bi": "び", "bu": "ぶ", "be": "べ", "bo": "ぼ", "bya": "びゃ", "byu": "びゅ", "byo": "びょ",
+    "pa": "ぱ", "pi": "ぴ", "pu": "ぷ", "pe": "ぺ", "po": "ぽ", "pya": "ぴゃ", "pyu": "ぴゅ", "pyo": "ぴょ",
+    "ma": "ま", "mi": "み", "mu": "む", "me": "め", "mo": "も", "mya": "みゃ", "myu": "みゅ", "myo": "みょ",
+    "ya": "や", "yu": "ゆ", "yo": "よ",
+    "ra": "ら", "ri": "り", "ru": "る", "re": "れ", "ro": "ろ", "rya": "りゃ", "ryu": "りゅ", "ryo": "りょ",
+    "wa": "わ", "wo": "を", "-": "ー",
+}  # fmt: skip
+
+
+def romaji_to_hiragana(word: str) -> str | None:
+    """Hepburn or kunrei romaji → hiragana (hiroba → ひろば, ichiji → いちじ); None unless the whole
+    word converts, so English words and abbreviations stay as they are."""
+    if not word.isascii() or not word.replace("-", "").isalpha():
+        return None
+    word, out, i = word.lower(), [], 0
+    while i < len(word):
+        if word[i : i + 2] == "nn" and word[i + 2 : i + 3] not in tuple("aiueoy"):
+            out.append("ん")  # "nn" typed for ん (not the n of a following な行 syllable)
+            i += 2
+            continue
+        if word[i] == "n" and word[i + 1 : i + 2] not in tuple("aiueoy"):
+            out.append("ん")
+            i += 1
+            continue
+        if i + 1 < len(word) and word[i] == word[i + 1] and word[i] not in "aiueon-":
+            out.append("っ")
+            i += 1
+            continue
+        for size in (3, 2, 1):
+            kana = _ROMAJI.get(word[i : i + size])
+            if kana:
+                out.append(kana)
+                i += size
+                break
+        else:
+            return None
+    return "".join(out)

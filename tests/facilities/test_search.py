@@ -16,7 +16,14 @@ def names(query: str, **filters) -> list[str]:
     return [s.name for s in search_services(query=query, **filters)]
 
 
-SAME_AS_KANJI = ["いちじあずかり", "イチジアズカリ", "ｲﾁｼﾞｱｽﾞｶﾘ", "一時預かり"]
+SAME_AS_KANJI = [
+    "いちじあずかり",
+    "イチジアズカリ",
+    "ｲﾁｼﾞｱｽﾞｶﾘ",
+    "一時預かり",
+    "ichijiazukari",
+    "ＩＣＨＩＪＩＡＺＵＫＡＲＩ",
+]
 
 
 @pytest.mark.parametrize("typed", SAME_AS_KANJI)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from facilities.text import grams, normalize, query_grams, reading_of
+from facilities.text import grams, normalize, query_grams, reading_of, romaji_to_hiragana
 
 
 @pytest.mark.parametrize(
@@ -31,3 +31,22 @@ def test_grams_do_not_span_fields():
     assert "りせ" not in grams("あずかり\nせんたー")
     assert query_grams("保") == ["保"]
     assert query_grams("保育園") == ["保育", "育園"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "kana"),
+    [
+        ("hiroba", "ひろば"),
+        ("ichiji", "いちじ"),
+        ("hattatsu", "はったつ"),
+        ("konnichiwa", "こんにちわ"),
+        ("minna", "みんな"),
+    ],
+)
+def test_romaji_converts_to_hiragana(typed, kana):
+    assert romaji_to_hiragana(typed) == kana
+
+
+@pytest.mark.parametrize("typed", ["abc", "xyz", "保育", "12"])
+def test_words_that_are_not_romaji_stay_as_typed(typed):
+    assert romaji_to_hiragana(typed) is None
