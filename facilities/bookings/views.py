@@ -110,19 +110,17 @@ def booking_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     form = BookForm(data, parent=request.user)
     if not form.is_valid():
         messages.error(request, _error_text(ValidationError(list(form.errors.get("child", [])))))
-        return redirect("bookings:session_detail", pk=session.pk)
+        return _go(request, reverse("bookings:session_detail", args=[session.pk]))
     child = form.cleaned_data["child"]
     if request.method == "POST":
         try:
             booking = services.booking_create(session=session, parent=request.user, child=child)
         except ValidationError as error:
             messages.error(request, _error_text(error))
-            return redirect("bookings:session_detail", pk=session.pk)
+            return _go(request, reverse("bookings:session_detail", args=[session.pk]))
         if booking.is_repeat:
             messages.info(request, _("このお子さんはこの回をすでに予約しています。"))
-        if request.htmx:
-            return HttpResponseClientRedirect(booking_url(booking))
-        return redirect("bookings:booking_detail", pk=booking.pk)
+        return _go(request, reverse("bookings:booking_detail", args=[booking.pk]))
     problem = session.booking_problem()
     if problem is None and not session.accepts(child):
         problem = _("%(name)s さんはこの回の対象ではありません（対象：%(range)s）。") % {
@@ -134,8 +132,9 @@ def booking_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def booking_url(booking: Booking) -> str:
-    return reverse("bookings:booking_detail", args=[booking.pk])
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    """Redirect; an htmx request gets a full-page redirect rather than a page swapped into the form."""
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 @parent_required

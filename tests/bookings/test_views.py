@@ -408,3 +408,13 @@ def test_my_bookings_with_50_bookings_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("bookings:my_bookings"))
     assert response.content.decode().count('class="card"') == 50
+
+
+def test_htmx_booking_redirects_the_whole_page(client, parent, child):
+    session = SessionFactory()
+    client.force_login(parent)
+    url = reverse("bookings:booking_confirm", args=[session.pk])
+    response = client.post(url, {"child": child.pk}, headers={"HX-Request": "true"})
+    assert response["HX-Redirect"] == reverse("bookings:booking_detail", args=[Booking.objects.get().pk])
+    refused = client.post(url, {"child": ""}, headers={"HX-Request": "true"})
+    assert refused["HX-Redirect"] == reverse("bookings:session_detail", args=[session.pk])
