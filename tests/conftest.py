@@ -7,6 +7,7 @@ import os
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.utils import translation
 
 from portal.models import Role, User
 
@@ -18,6 +19,28 @@ def require_service(available: bool, why: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"CI must provide this service: {why}")
     pytest.skip(why)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Transactional tests restore the database they found, reference data included.
+
+    Data migrations seed reference rows (categories, needs, situations …). A transactional test
+    flushes every table when it ends; with serialized rollback the next one starts from the migrated
+    state again instead of an empty database.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
+            item.add_marker(
+                pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True), append=False
+            )
+
+
+@pytest.fixture(autouse=True)
+def _japanese_by_default():
+    """Every test starts in Japanese, whatever language an earlier request switched to."""
+    with translation.override("ja"):
+        yield
 
 
 @pytest.fixture
