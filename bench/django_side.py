@@ -109,7 +109,9 @@ def explain(query_string: str) -> None:
         sql, params = queryset.order_by().values("pk").query.sql_with_params()
         cursor.execute(f"EXPLAIN (ANALYZE) SELECT COUNT(*) FROM ({sql}) sub", params)
         count_plan = "\n".join(row[0] for row in cursor.fetchall())
-    print(f"-- page of 20 ({query_string})\n{plan}\n\n-- paginator count\n{count_plan}")
+    print(
+        f"-- page of 20 ({query_string})\n{plan}\n\n-- count of all matches (the view stops counting at its cap)\n{count_plan}"
+    )
 
 
 def _parents_with_sessions(now: dt.datetime) -> tuple[list[tuple[User, int]], list[Session]]:
