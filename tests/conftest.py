@@ -36,6 +36,23 @@ def pytest_collection_modifyitems(items) -> None:
             )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_contents_on_every_connection(django_db_setup) -> None:
+    """Let serialized rollback work after Playwright has started.
+
+    Once Playwright's event loop runs in this thread, Django's connection handler hands out fresh
+    connection objects (asgiref locals are per context), which lack the contents saved at test
+    database creation; serialized rollback then silently restores nothing. Keeping the contents on
+    the connection class makes every connection object see them.
+    """
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            type(connections[alias])._test_serialized_contents = contents
+
+
 @pytest.fixture(autouse=True)
 def _japanese_by_default():
     """Every test starts in Japanese, whatever language an earlier request switched to."""
