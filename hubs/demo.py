@@ -23,28 +23,24 @@ HUBS = {
         Hub.Type.GENERAL,
         Hub.PlaceKind.VACANT_SHOP,
         ["addon_popup", "addon_hub_base"],
-        True,
         [("小川 さくら", Q), ("森 はるか", Q), ("石井 直子", Q)],
     ),
     "緑ヶ丘子育てひろば": (
         Hub.Type.GENERAL,
         Hub.PlaceKind.PUBLIC_SPACE,
         ["addon_community_support"],
-        False,
         [("中村 恵", Q), ("林 陽子", Q)],
     ),
     "みどりの家 親子のつどい": (
         Hub.Type.COLLABORATIVE,
         Hub.PlaceKind.CHILD_WELFARE,
         ["addon_community_capacity"],
-        False,
         [("清水 真理", Q), ("山口 保育士", F), ("松本 保育士", F)],
     ),
     "百舌鳥ひろば": (
         Hub.Type.GENERAL,
         Hub.PlaceKind.NURSERY,
         ["addon_hub_base"],
-        False,
         [("井上 明美", Q), ("木村 愛", Q)],
     ),
 }
@@ -76,7 +72,7 @@ def seed(out) -> None:
     created = 0
     today = timezone.localdate()
     approved_at = timezone.make_aware(dt.datetime.combine(add_months(today.replace(day=1), -4), dt.time(10)))
-    for name, (hub_type, place_kind, addons, user_support, staff) in HUBS.items():
+    for name, (hub_type, place_kind, addons, staff) in HUBS.items():
         service = Service.objects.get(name=name, category__slug="hub")
         if Hub.objects.filter(service=service).exists():
             continue
@@ -84,7 +80,6 @@ def seed(out) -> None:
             service=service,
             hub_type=hub_type,
             place_kind=place_kind,
-            operator_runs_user_support=user_support,
             status=Hub.Status.UNDER_REVIEW,
             **{addon: True for addon in addons},
         )

@@ -113,7 +113,6 @@ HUB_FIELDS = [
     "implementing_body",
     "place_kind",
     "has_permanent_site",
-    "operator_runs_user_support",
     "addon_hub_base",
     "addon_popup",
     "addon_community_support",

@@ -84,10 +84,6 @@ class Hub(models.Model):
     implementing_body = models.CharField(_("実施主体"), max_length=100, default=_city_name)
     place_kind = models.CharField(_("実施場所の種類"), max_length=20, choices=PlaceKind.choices)
     has_permanent_site = models.BooleanField(_("常設の拠点施設がある"), default=True)
-    # Until consultations.UserSupportSite links back to its hub, the registry records this itself.
-    operator_runs_user_support = models.BooleanField(
-        _("運営主体が利用者支援事業も実施している"), default=False
-    )
     addon_hub_base = models.BooleanField(_("加算: 地域の子育て拠点としての取組"), default=False)
     addon_popup = models.BooleanField(_("加算: 出張ひろば"), default=False)
     addon_community_support = models.BooleanField(_("加算: 地域支援の取組"), default=False)
@@ -157,6 +153,28 @@ class Hub(models.Model):
         members = list(self.staff.all()) if self.pk else []
         qualified = sum(m.kind == HubStaffMember.Kind.QUALIFIED for m in members)
         return qualified, len(members) - qualified
+
+    @property
+    def operator_runs_user_support(self) -> bool:
+        """Whether the operator also runs 利用者支援事業, read from the user-support registry.
+
+        A site counts when its operator is this hub's operator or when it runs at this hub. Derived,
+        never typed twice: registering the site in consultations is what refuses 地域支援の取組.
+        """
+        return self.user_support_sites().exists()
+
+    def user_support_sites(self) -> models.QuerySet:
+        from consultations.models import UserSupportSite
+
+        service = self.service  # the directory entry; unsaved while a hub is being registered
+        conditions = models.Q()
+        if service.organization_id:
+            conditions |= models.Q(service__organization_id=service.organization_id)
+        if service.pk:
+            conditions |= models.Q(hub_service_id=service.pk)
+        if not conditions:
+            return UserSupportSite.objects.none()
+        return UserSupportSite.objects.filter(conditions).select_related("service")
 
     def rule_errors(
         self, *, periods=None, staff_counts: tuple[int, int] | None = None

@@ -8,6 +8,7 @@ from django.urls import reverse
 from facilities.models import Organization, Service, WeeklyHours
 from hubs.models import Hub, HubChangeRequest, HubTransition
 from tests.conftest import make_user
+from tests.consultations.factories import SiteFactory
 from tests.hubs.conftest import hub_form_data
 from tests.hubs.factories import HubFactory, link_staff
 
@@ -48,6 +49,23 @@ def _area_pk() -> int:
     return AreaFactory().pk
 
 
+def test_community_support_refused_when_the_operator_is_registered_as_a_user_support_site(city_client):
+    data = hub_form_data(**{"hub-addon_community_support": "on"})
+    SiteFactory(service__organization=Organization.objects.get(pk=data["op-organization"]))
+    response = city_client.post(reverse("hubs:register"), data)
+    assert response.status_code == 400
+    assert "利用者支援事業を併せて実施する場合" in response.content.decode()
+    assert not Hub.objects.exists()
+
+
+def test_community_support_granted_when_the_operator_runs_no_user_support_site(city_client):
+    response = city_client.post(
+        reverse("hubs:register"), hub_form_data(**{"hub-addon_community_support": "on"})
+    )
+    assert response.status_code == 302
+    assert Hub.objects.get().addon_community_support
+
+
 def test_two_hour_days_refused_with_the_rule_named_and_nothing_saved(city_client):
     data = hub_form_data(hours=[(d, "10:00", "12:00") for d in range(5)])
     services_before, orgs_before = Service.objects.count(), Organization.objects.count()
@@ -81,10 +99,6 @@ def test_two_hour_days_refused_with_the_rule_named_and_nothing_saved(city_client
         ),
         ({"hub-place_kind": "child_welfare"}, "実施場所の要件（一般型）"),
         ({"hub-addon_community_capacity": "on"}, "地域の子育て力を高める取組"),
-        (
-            {"hub-addon_community_support": "on", "hub-operator_runs_user_support": "on"},
-            "利用者支援事業を併せて実施する場合",
-        ),
         ({"hub-addon_popup": "on", "hub-has_permanent_site": None}, "常設の拠点施設"),
     ],
 )
