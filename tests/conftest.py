@@ -119,6 +119,13 @@ def city_staff(db) -> User:
     return make_user("city@example.test", Role.CITY_STAFF)
 
 
+def _forget_result_backend(app) -> None:
+    # The app caches its result backend (per thread and app-wide): an eager task run earlier left
+    # the disabled one there, which would make ``.get()`` on a real worker's result fail.
+    app._backend_cache = None
+    app._local.__dict__.pop("backend", None)
+
+
 @pytest.fixture
 def real_celery_worker(redis_url):
     """A real Celery worker (in a thread) consuming from the real Redis broker.
@@ -137,9 +144,7 @@ def real_celery_worker(redis_url):
 
     saved = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
     app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
-    # The app caches its result backend per thread: an eager task run earlier in this thread left
-    # the disabled one there, which would make ``.get()`` fail.
-    app._local.__dict__.pop("backend", None)
+    _forget_result_backend(app)
     task_postrun.connect(close_worker_connections, weak=False)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
@@ -147,4 +152,4 @@ def real_celery_worker(redis_url):
     finally:
         task_postrun.disconnect(close_worker_connections)
         app.conf.update(saved)
-        app._local.__dict__.pop("backend", None)
+        _forget_result_backend(app)

@@ -58,18 +58,3 @@ def other_case(other_site, other_specialist) -> Case:
     case = CaseFactory(site=other_site, created_by=other_specialist)
     ContactFactory(case=case, specialist=other_specialist)
     return case
-
-
-@pytest.fixture
-def fresh_result_backend():
-    """Eager tasks earlier in the run leave Celery's disabled result backend cached on the app; drop
-    the cache so results from the real worker can be read, and again afterwards."""
-    from portal.celery import app
-
-    def reset() -> None:
-        app._backend_cache = None
-        app._local.__dict__.pop("backend", None)
-
-    reset()
-    yield
-    reset()

@@ -97,9 +97,7 @@ def test_retention_task_anonymizes_old_closed_cases(specialist, site, settings):
 
 # serialized_rollback: site types and needs come from a data migration, which the flush would remove.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_digest_through_a_real_worker_is_sent_once(
-    real_celery_worker, fresh_result_backend, specialist, site
-):
+def test_digest_through_a_real_worker_is_sent_once(real_celery_worker, specialist, site):
     case = CaseFactory(site=site, created_by=specialist)
     FollowUpFactory(case=case, assignee=specialist, due_on=timezone.localdate())
     first = tasks.send_follow_up_digests.delay()
