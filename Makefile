@@ -27,7 +27,8 @@ messages: $(STAMP)
 makemessages: $(STAMP)
 	$(PY) manage.py makemessages -l en --no-location -i '.venv/*' -i 'tests/*' -i 'bench/*' $(foreach d,$(APP_DIRS),-i '$(d)/*')
 	@for d in $(APP_DIRS); do \
-		(cd $$d && mkdir -p locale && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l en --no-location -i 'bookings/*') || exit 1; \
+		skip=""; [ $$d = facilities ] && skip="--ignore=bookings"; \
+		(cd $$d && mkdir -p locale && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l en --no-location $$skip) || exit 1; \
 	done
 
 demo: $(STAMP) messages
