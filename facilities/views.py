@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -26,6 +28,8 @@ PAGE_SIZE = 20
 # Results are counted up to this many: a very common word (保育 matches half of a large directory)
 # need not be counted to the last row, and nobody pages past it.
 COUNT_CAP = 1000
+# Search data the pages never show: wide (text and grams of the description), left in the database.
+SEARCH_COLUMNS = ("search_name", "search_text", "search_grams")
 # Upcoming exception dates shown on a service page.
 EXCEPTION_DAYS = 60
 
@@ -45,6 +49,7 @@ def _visible_service(pk: int) -> Service:
     today = timezone.localdate()
     services = (
         Service.objects.visible_to_parents()
+        .defer(*SEARCH_COLUMNS)
         .select_related("category__parent", "organization", "location__area")
         .prefetch_related(
             "weekly_hours",
@@ -133,7 +138,31 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "map_tile_url": settings.MAP_TILE_URL,
         "is_hub": service.category.slug == "hub",
     }
+    context["page_version"] = _page_version(service, exceptions)
     return render(request, "facilities/service_detail.html", context)
+
+
+def _page_version(service: Service, exceptions: list[SpecialHours]) -> str:
+    """Digest of every row the cached part of the service page shows (the service, its category,
+    organization, place and district, weekly hours and upcoming exception dates) and the language.
+
+    The page's `{% cache %}` is keyed on it, so any edit (admin, import, bulk update, hours) makes a
+    new key by itself: nothing to invalidate, and the live parts (today, open now, seats) stay out."""
+    rows = [
+        service,
+        service.category,
+        service.category.parent,
+        service.organization,
+        service.location,
+        service.location.area,
+        *service.weekly_hours.all(),
+        *exceptions,
+    ]
+    digest = hashlib.blake2b(get_language().encode(), digest_size=16)
+    for row in rows:
+        fields = {} if row is None else {k: v for k, v in vars(row).items() if not k.startswith("_")}
+        digest.update(repr(sorted(fields.items())).encode())
+    return digest.hexdigest()
 
 
 def _json_ld(request: HttpRequest, service: Service) -> dict:

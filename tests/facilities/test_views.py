@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
-from facilities.models import Category, Service, Situation
+from facilities.models import Category, Location, Service, Situation, SpecialHours, WeeklyHours
+from tests.bookings.factories import SessionFactory, in_days
 from tests.facilities.factories import ServiceFactory
 
 SEARCH = reverse("facilities:search")
@@ -161,6 +165,43 @@ def test_service_page_bounded_queries(client, demo_city, django_assert_max_num_q
     service = Service.objects.get(name="緑ヶ丘子育てひろば")
     with django_assert_max_num_queries(12):
         client.get(service.get_absolute_url())
+
+
+def test_service_page_shows_every_edit_at_once_although_its_static_part_is_cached(client, demo_city):
+    service = Service.objects.get(name="ひろば なかよし")
+    url = service.get_absolute_url()
+    client.get(url)  # fills the cache
+    # Bulk paths that bypass save() and never touch Service.updated_at: the cache key follows the rows.
+    WeeklyHours.objects.filter(service=service).update(opens_at=dt.time(8, 47))
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    SpecialHours.objects.filter(service=service).delete()
+    SpecialHours.objects.create(service=service, date=tomorrow, is_closed=True, note="臨時点検")
+    Service.objects.filter(pk=service.pk).update(description="新しい説明です")
+    Location.objects.filter(pk=service.location_id).update(address="みどり市テスト町1-2-3")
+    html = client.get(url).content.decode()
+    assert "08:47" in html
+    assert "臨時点検" in html
+    assert "新しい説明です" in html
+    assert "みどり市テスト町1-2-3" in html
+
+
+def test_service_page_cache_is_per_language(client, demo_city):
+    service = Service.objects.get(name="ひろば なかよし")
+    client.get(service.get_absolute_url())  # Japanese, cached
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(service.get_absolute_url()).content.decode()
+    assert "曜日ごとの時間" not in html
+
+
+def test_service_page_queries_do_not_grow_with_listed_sessions(
+    client, demo_city, django_assert_max_num_queries
+):
+    service = Service.objects.get(name="ひろば なかよし")
+    for day in range(1, 11):
+        SessionFactory(service=service, title="", starts_at=in_days(day))
+    with django_assert_max_num_queries(12):
+        html = client.get(service.get_absolute_url()).content.decode()
+    assert html.count(f"<p>{service.name}") == 10
 
 
 @pytest.mark.parametrize("change", [{"published": False}, {"status": Service.Status.ENDED}])

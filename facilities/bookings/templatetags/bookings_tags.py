@@ -19,4 +19,6 @@ def upcoming_sessions_for(context, service) -> dict:
     limit = context.get("session_limit", DEFAULT_LIMIT)
     sessions = list(selectors.upcoming_sessions(service, limit=limit + 1 if limit else None))
     more = bool(limit) and len(sessions) > limit
+    for session in sessions:
+        session.service = service  # display_title falls back to the service name: no query per session
     return {"sessions": sessions[:limit] if more else sessions, "more": more, "limit": limit}
