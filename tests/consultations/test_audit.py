@@ -10,6 +10,7 @@ from django.urls import reverse
 from consultations import services
 from consultations.models import AuditEntry
 from consultations.services import Origin
+from tests.conftest import require_service
 
 
 def test_reading_a_case_writes_who_when_what_and_from_where(client, specialist, case):
@@ -57,8 +58,7 @@ def test_entries_cannot_be_changed_or_deleted_through_the_app(specialist, case):
 
 
 def test_the_database_itself_refuses_update_and_delete(specialist, case):
-    if connection.vendor != "postgresql":
-        pytest.skip("the trigger is PostgreSQL only")
+    require_service(connection.vendor == "postgresql", "the append-only trigger is PostgreSQL only")
     entry = services.audit_record(actor=specialist, action=AuditEntry.Action.READ, origin=Origin(), case=case)
     for sql in (
         "UPDATE consultations_auditentry SET detail = 'x' WHERE id = %s",
