@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -65,7 +66,8 @@ def assert_accessible(page) -> None:
 
 def log_in(page, user, password: str = "test-pass-9876") -> None:
     """Sign in through the real login form; staff answer the TOTP step with a current code."""
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+    from allauth.mfa import app_settings as mfa_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     page.goto("/accounts/login/")
     page.get_by_label("メールアドレス").fill(user.email)
@@ -73,8 +75,14 @@ def log_in(page, user, password: str = "test-pass-9876") -> None:
     page.locator("form").get_by_role("button", name="ログイン").click()
     secret = getattr(user, "totp_secret", None)
     if secret:
-        counters = list(yield_hotp_counters_from_time())
-        counter = counters[len(counters) // 2]  # the current time step
-        page.locator("#id_code").fill(format_hotp_value(hotp_value(secret, counter)))
+        page.locator("#id_code").wait_for()
+        # A code is valid only in its own time step: never type one that expires before the server
+        # checks it.
+        period = mfa_settings.TOTP_PERIOD
+        remaining = period - time.time() % period
+        if remaining < 5:
+            time.sleep(remaining + 0.2)
+        code = format_hotp_value(hotp_value(secret, int(time.time()) // period))
+        page.locator("#id_code").fill(code)
         page.locator("form[action='/accounts/2fa/authenticate/']").get_by_role("button", name="ログイン").click()
     page.wait_for_url(lambda url: "/accounts/" not in url)
