@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.db.models.functions import Left
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,6 +31,8 @@ PAGE_SIZE = 20
 COUNT_CAP = 1000
 # Search data the pages never show: wide (text and grams of the description), left in the database.
 SEARCH_COLUMNS = ("search_name", "search_text", "search_grams")
+# Characters of the description on a result card.
+SUMMARY_CHARS = 80
 # Upcoming exception dates shown on a service page.
 EXCEPTION_DAYS = 60
 
@@ -73,7 +76,12 @@ def search(request: HttpRequest) -> HttpResponse:
     kwargs = form.search_kwargs()
     now = timezone.localtime()
     today = now.date()
-    results = search_services(**kwargs).prefetch_related(
+    # A result card shows 80 characters of the description: the wide columns stay in the database.
+    results = (
+        search_services(**kwargs)
+        .defer(*SEARCH_COLUMNS, "description")
+        .annotate(summary=Left("description", SUMMARY_CHARS + 1))
+    ).prefetch_related(
         "weekly_hours",
         Prefetch(
             "special_hours",

@@ -147,6 +147,14 @@ def test_search_page_query_count_does_not_grow_with_results(client, demo_city, d
     assert large.context["page"].paginator.count > small.context["page"].paginator.count
 
 
+def test_result_cards_show_the_start_of_the_description_without_loading_wide_columns(client, demo_city):
+    ServiceFactory(name="ながい説明のひろば", description="ひ" * 79 + "ろば" * 100)
+    response = client.get(SEARCH, {"q": "ながい説明"})
+    assert "ひ" * 79 + "…" in response.content.decode()
+    [service] = response.context["page"]
+    assert {"search_text", "search_grams", "search_name", "description"} <= service.get_deferred_fields()
+
+
 def test_service_page_shows_today_hours_how_to_use_and_structured_data(client, demo_city):
     service = Service.objects.get(name="ひろば なかよし")
     response = client.get(service.get_absolute_url())
