@@ -252,6 +252,14 @@ def test_consult_link_leads_to_user_support_sites(client, demo_city):
     assert names == {"子育てコンシェルジュ（市役所）", "ひろば なかよし 利用者支援"}
 
 
+def test_user_support_sites_offer_booking_a_consultation_from_the_result_list(client, demo_city):
+    html = client.get(SEARCH, {"category": "user-support"}).content.decode()
+    concierge = Service.objects.get(name="子育てコンシェルジュ（市役所）")
+    assert f'href="{concierge.get_absolute_url()}#service-sessions-{concierge.pk}">相談を予約する' in html
+    other_results = client.get(SEARCH, {"category": "temporary-care"}).content.decode()
+    assert "相談を予約する" not in other_results
+
+
 def test_navigation_offers_search_and_situations(client, db):
     html = client.get(reverse("portal:home")).content.decode()
     assert f'href="{SEARCH}"' in html
