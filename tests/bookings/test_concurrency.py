@@ -19,7 +19,7 @@ LAST_SEATS = 3
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_parents_racing_for_the_last_three_seats_get_exactly_three(capsys):
     require_service(
         connection.vendor == "postgresql", "the race needs PostgreSQL row locks (set DATABASE_URL)"

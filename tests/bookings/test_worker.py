@@ -14,7 +14,7 @@ from facilities.bookings.models import Booking
 from facilities.bookings.tasks import send_booking_notice
 from tests.bookings.factories import BookingFactory, ChildFactory, SessionFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _wait_for(condition, timeout: float = 20.0) -> None:

@@ -95,8 +95,7 @@ def test_retention_task_anonymizes_old_closed_cases(specialist, site, settings):
     assert AuditEntry.objects.filter(case=old, action=AuditEntry.Action.ANONYMIZE, actor=None).exists()
 
 
-# serialized_rollback: site types and needs come from a data migration, which the flush would remove.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_digest_through_a_real_worker_is_sent_once(real_celery_worker, specialist, site):
     case = CaseFactory(site=site, created_by=specialist)
     FollowUpFactory(case=case, assignee=specialist, due_on=timezone.localdate())

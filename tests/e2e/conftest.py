@@ -46,7 +46,9 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     """A phone-sized page in Japanese; ``page.base_url`` is the live server."""
-    context = browser.new_context(locale="ja-JP", viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    context = browser.new_context(
+        locale="ja-JP", viewport={"width": 390, "height": 844}, base_url=live_server.url
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -84,5 +86,7 @@ def log_in(page, user, password: str = "test-pass-9876") -> None:
             time.sleep(remaining + 0.2)
         code = format_hotp_value(hotp_value(secret, int(time.time()) // period))
         page.locator("#id_code").fill(code)
-        page.locator("form[action='/accounts/2fa/authenticate/']").get_by_role("button", name="ログイン").click()
+        page.locator("form[action='/accounts/2fa/authenticate/']").get_by_role(
+            "button", name="ログイン"
+        ).click()
     page.wait_for_url(lambda url: "/accounts/" not in url)

@@ -8,7 +8,7 @@ from facilities.bookings.models import Booking
 from tests.bookings.factories import BookingFactory, ChildFactory, SessionFactory
 from tests.e2e.conftest import assert_accessible, log_in
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_last_seat_booked_cancelled_and_passed_to_the_waitlist(

@@ -4,10 +4,8 @@ the parent's consent, and closes a follow-up, all in the browser; the logging sc
 from __future__ import annotations
 
 import datetime as dt
-from importlib import import_module
 
 import pytest
-from django.apps import apps as django_apps
 from django.utils import timezone
 
 from consultations.models import Case, Specialist
@@ -17,23 +15,10 @@ from facilities.models import Category
 from tests.consultations.factories import ServiceFactory, SiteFactory
 from tests.e2e.conftest import assert_accessible, log_in
 
-# serialized_rollback: site types, needs and categories come from data migrations a flush removes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def reference_data():
-    """Seed again what the data migrations seed (idempotent). serialized_rollback cannot be relied on
-    here: under Playwright's event loop Django hands out a fresh connection object that lacks the
-    serialized contents, so data flushed by an earlier transactional test would stay missing."""
-    for module in (
-        "facilities.migrations.0002_seed_categories",
-        "consultations.migrations.0002_seed_site_types_and_needs",
-    ):
-        import_module(module).seed(django_apps, None)
-
-
-def test_walk_in_referral_booking_and_follow_up(page, reference_data, specialist, parent):
+def test_walk_in_referral_booking_and_follow_up(page, specialist, parent):
     site = SiteFactory(service__name="ひろば 利用者支援")
     Specialist.objects.create(user=specialist, site=site, is_lead=True)
     course = ServiceFactory(

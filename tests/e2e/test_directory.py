@@ -10,8 +10,7 @@ import pytest
 from facilities import demo
 from tests.e2e.conftest import assert_accessible
 
-# serialized_rollback: the categories and situations come from data migrations, which a flush removes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
