@@ -33,6 +33,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.http import QueryDict  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -40,7 +41,8 @@ from facilities.bookings import services as booking_services  # noqa: E402
 from facilities.bookings.models import Booking, Session  # noqa: E402
 from facilities.forms import SearchForm  # noqa: E402
 from facilities.models import Area, Service  # noqa: E402
-from facilities.search import search_services  # noqa: E402
+from facilities.search import SearchResults  # noqa: E402
+from facilities.views import COUNT_CAP, PAGE_SIZE  # noqa: E402
 from portal.models import Role, User  # noqa: E402
 
 # (query, kind) — 1, 2 and 4 characters, kanji, hiragana and katakana, as parents type them.
@@ -98,20 +100,21 @@ def targets(outdir: Path) -> None:
 
 
 def explain(query_string: str) -> None:
-    """The plan of the main search query for one request's parameters, as the view builds it."""
+    """The plans of the queries a result page runs for one request's parameters (SearchResults, as
+    the view builds it): the filters' ids when they leave few services, the tiers or the ranking,
+    the rows of the page, the capped count."""
     form = SearchForm(QueryDict(query_string))
     form.is_valid()
-    queryset = search_services(**form.search_kwargs())
+    with CaptureQueriesContext(connection) as page:
+        results = SearchResults(**form.search_kwargs(), cap=COUNT_CAP)
+        results[0:PAGE_SIZE]
+        results.count()
+    print(f"-- first page and count ({query_string}): {len(page.captured_queries)} queries")
     with connection.cursor() as cursor:
-        sql, params = queryset[:20].query.sql_with_params()
-        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-        sql, params = queryset.order_by().values("pk").query.sql_with_params()
-        cursor.execute(f"EXPLAIN (ANALYZE) SELECT COUNT(*) FROM ({sql}) sub", params)
-        count_plan = "\n".join(row[0] for row in cursor.fetchall())
-    print(
-        f"-- page of 20 ({query_string})\n{plan}\n\n-- count of all matches (the view stops counting at its cap)\n{count_plan}"
-    )
+        for query in page.captured_queries:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query['sql']}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            print(f"\n{query['sql'][:300]}\n{plan}")
 
 
 def _parents_with_sessions(now: dt.datetime) -> tuple[list[tuple[User, int]], list[Session]]:

@@ -30,3 +30,17 @@ class GramsField(models.TextField):
         if connection.vendor == "postgresql" and isinstance(value, str):
             return value.split()
         return value
+
+
+class CodePointTextField(models.TextField):
+    """Text compared and ordered by code point: collation "C" on PostgreSQL (SQLite's default already is).
+
+    Normalized kana then sort in 五十音順, and a plain b-tree index serves both ``ORDER BY`` and a
+    prefix ``LIKE`` (the cluster's C.UTF-8 collation would need a second, pattern_ops index).
+    """
+
+    def db_parameters(self, connection: Any) -> dict[str, Any]:
+        parameters = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            parameters["collation"] = "C"
+        return parameters

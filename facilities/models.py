@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from facilities.fields import GramsField
+from facilities.fields import CodePointTextField, GramsField
 from facilities.text import normalize, reading_of
 
 # A period "until late" for the 夜間・休日 filter: it closes after this time or past midnight.
@@ -162,10 +162,15 @@ def _open_on(day: dt.date, t: dt.time, *, from_previous_day: bool) -> Q:
     return Q(Exists(special.filter(cover, is_closed=False))) | (weekly_applies & Q(Exists(weekly)))
 
 
+# What parents may see: published, active or temporarily closed (the latter marked so). Also the
+# condition of the partial search indexes of Service.
+VISIBLE_TO_PARENTS = Q(published=True) & ~Q(status="ended")
+
+
 class ServiceQuerySet(models.QuerySet["Service"]):
     def visible_to_parents(self) -> ServiceQuerySet:
         """What parents may see: active and temporarily closed entries (the latter marked so)."""
-        return self.exclude(status=Service.Status.ENDED).exclude(published=False)
+        return self.filter(VISIBLE_TO_PARENTS)
 
     def open_at(self, when: dt.datetime) -> ServiceQuerySet:
         """Services open at ``when`` (local time), computed in the database; the same rule as
@@ -253,10 +258,12 @@ class Service(models.Model):
     last_checked = models.DateField(_("情報確認日"), default=dt.date.today)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Search data, kept by save() and facilities.search.reindex_services(): normalized name and
-    # reading (for ranking), all searchable text (one field a line), and its 1- and 2-character grams
-    # (an array with a GIN index on PostgreSQL, see facilities.fields.GramsField and migration 0007).
-    search_name = models.TextField(editable=False, default="")
+    # Search data, kept by save() and facilities.search.reindex_services() (see facilities.search):
+    # normalized name and reading (ranking; the reading is also the 五十音 order of results), all
+    # searchable text (one field a line), and its 1- and 2-character grams (an array with a GIN index
+    # on PostgreSQL, see facilities.fields.GramsField and migration 0007).
+    search_name = CodePointTextField(editable=False, default="")
+    search_reading = CodePointTextField(editable=False, default="")
     search_text = models.TextField(editable=False, default="")
     search_grams = GramsField(editable=False, default="")
 
@@ -264,6 +271,14 @@ class Service(models.Model):
 
     class Meta:
         ordering = ["name_kana", "name"]
+        indexes = [
+            # The 五十音 order of what parents see, walked tier by tier by facilities.search; with the
+            # name index also the exact and prefix look-ups of the name tiers (code-point collation).
+            models.Index(
+                fields=["search_reading", "id"], name="service_visible_reading", condition=VISIBLE_TO_PARENTS
+            ),
+            models.Index(fields=["search_name"], name="service_visible_name", condition=VISIBLE_TO_PARENTS),
+        ]
         verbose_name = _("サービス")
         verbose_name_plural = _("サービス")
         constraints = [
@@ -280,19 +295,13 @@ class Service(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        from facilities.search import search_fields
+        from facilities.search import SEARCH_DATA_FIELDS, set_search_data
 
         if not self.name_kana.strip():
             self.name_kana = reading_of(self.name)
-        self.search_name, self.search_text, self.search_grams = search_fields(self)
+        set_search_data(self)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {
-                *kwargs["update_fields"],
-                "name_kana",
-                "search_name",
-                "search_text",
-                "search_grams",
-            }
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_kana", *SEARCH_DATA_FIELDS}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

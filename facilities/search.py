@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from django.db import connection
 from django.db.models import (
@@ -27,7 +29,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Concat
 
 from facilities.models import Service, Synonym
 from facilities.text import grams, normalize, query_grams, reading_of, romaji_to_hiragana
@@ -36,6 +38,8 @@ from facilities.text import grams, normalize, query_grams, reading_of, romaji_to
 # the parent typed wins over what the synonym table adds (一時保育 → 一時保育 before 一時預かり).
 EXACT_NAME, NAME_PREFIX, NAME_PART, TEXT_PART = 100, 70, 50, 20
 SYNONYM_WEIGHT = 0.6
+# Filters leaving at most this many services are applied first (SearchResults._narrowed).
+FEW_SERVICES = 2000
 # Degrees of latitude → kilometres (distance is only used to order and to show "約 n km").
 KM_PER_DEGREE = 111.32
 
@@ -46,9 +50,12 @@ class Point:
     longitude: float
 
 
-def search_fields(service: Service) -> tuple[str, str, str]:
-    """(search_name, search_text, search_grams) for one service; its category and location must be
-    loaded (or loadable)."""
+# The search data a service keeps (Service.save(), reindex_services(), the benchmark generator).
+SEARCH_DATA_FIELDS = ("search_name", "search_reading", "search_text", "search_grams")
+
+
+def search_data(service: Service) -> dict[str, str]:
+    """The SEARCH_DATA_FIELDS of one service; its category and location must be loaded (or loadable)."""
     name = normalize(service.name)
     reading = normalize(service.name_kana or reading_of(service.name))
     lines = [name, reading]
@@ -59,7 +66,17 @@ def search_fields(service: Service) -> tuple[str, str, str]:
     lines += [normalize(location.name), normalize(location.name_kana)]
     lines += [normalize(service.description), normalize(reading_of(service.description))]
     text = "\n".join(line for line in lines if line)
-    return f"{name}\n{reading}", text, " ".join(sorted(grams(text)))
+    return {
+        "search_name": name,
+        "search_reading": reading,
+        "search_text": text,
+        "search_grams": " ".join(sorted(grams(text))),
+    }
+
+
+def set_search_data(service: Service) -> None:
+    for field, value in search_data(service).items():
+        setattr(service, field, value)
 
 
 def reindex_services(queryset: QuerySet[Service], *, batch_size: int = 1000) -> int:
@@ -67,11 +84,11 @@ def reindex_services(queryset: QuerySet[Service], *, batch_size: int = 1000) -> 
     ``Service.save()`` (bulk_create, import, benchmark data). Returns the number of services."""
     count = 0
     batch: list[Service] = []
-    fields = ["name_kana", "search_name", "search_text", "search_grams"]
+    fields = ["name_kana", *SEARCH_DATA_FIELDS]
     for service in queryset.select_related("category__parent", "location").iterator(chunk_size=batch_size):
         if not service.name_kana.strip():
             service.name_kana = reading_of(service.name)
-        service.search_name, service.search_text, service.search_grams = search_fields(service)
+        set_search_data(service)
         batch.append(service)
         if len(batch) >= batch_size:
             Service.objects.bulk_update(batch, fields)
@@ -115,12 +132,13 @@ def expand_synonyms(words: Sequence[str]) -> dict[str, list[str]]:
     return alternatives
 
 
-def _contains(term: str) -> Q:
+def _contains(term: str, *, indexed: bool = True) -> Q:
     """Stored text contains ``term``. On PostgreSQL the GIN-indexed grams find the candidates; a
     term of one or two characters is one gram, so the grams alone decide, and a longer one is
-    rechecked with LIKE (its bigrams may be scattered)."""
+    rechecked with LIKE (its bigrams may be scattered). ``indexed=False`` checks the text alone: for
+    a few services already chosen, which the planner must not look up through the grams instead."""
     text_match = Q(search_text__contains=term)
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not indexed:
         return text_match
     index_match = Q(
         RawSQL(
@@ -132,48 +150,97 @@ def _contains(term: str) -> Q:
     return index_match if len(term) <= 2 else index_match & text_match
 
 
-def _word_score(alternatives: Sequence[str], direct: int) -> Case:
-    """Points for one query word; the first ``direct`` alternatives are the word itself (and its kana
-    form when typed in romaji), the rest synonyms."""
-    levels = [
-        (EXACT_NAME, lambda a: Q(search_name__startswith=f"{a}\n") | Q(search_name__endswith=f"\n{a}")),
-        (NAME_PREFIX, lambda a: Q(search_name__startswith=a) | Q(search_name__contains=f"\n{a}")),
-        (NAME_PART, lambda a: Q(search_name__contains=a)),
-    ]
-    scored = [
-        (points if i < direct else round(points * SYNONYM_WEIGHT), condition(alternative))
-        for points, condition in levels
-        for i, alternative in enumerate(alternatives)
-    ]
-    # A Case takes the first matching When: the highest points first.
-    scored.sort(key=lambda item: -item[0])
-    whens = [When(condition, then=Value(points)) for points, condition in scored]
-    return Case(*whens, default=Value(TEXT_PART), output_field=IntegerField())
+def _pk_in(ids: list[int]) -> Q:
+    """``pk__in`` as one array parameter on PostgreSQL (a long IN list costs milliseconds to build
+    and parse, and a page asks it twice)."""
+    if connection.vendor != "postgresql":
+        return Q(pk__in=ids)
+    return Q(RawSQL('"facilities_service"."id" = ANY(%s)', (ids,), output_field=BooleanField()))
 
 
-def match_query(services: QuerySet[Service], query: str) -> QuerySet[Service]:
-    """``services`` containing every word of ``query`` (or a synonym of it), annotated with
-    ``relevance``; no visibility rule (the admin searches hidden entries too). A word typed in romaji
-    (hiroba) also matches its hiragana (ひろば)."""
+@dataclasses.dataclass(frozen=True)
+class Level:
+    """One relevance level of a word's name match. ``sorted_by_index`` levels (exact, prefix) are found
+    through the name and reading indexes and sorted; the others are collected walking the 五十音 order."""
+
+    points: int
+    condition: Callable[[str], Q]
+    sorted_by_index: bool
+
+
+# A service's points for a word: the first level its name or reading reaches, else TEXT_PART.
+NAME_LEVELS = [
+    Level(EXACT_NAME, lambda a: Q(search_name=a) | Q(search_reading=a), True),
+    Level(NAME_PREFIX, lambda a: Q(search_name__startswith=a) | Q(search_reading__startswith=a), True),
+    Level(NAME_PART, lambda a: Q(search_name__contains=a) | Q(search_reading__contains=a), False),
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class Word:
+    """One query word: what the parent typed (and its kana form when typed in romaji), then synonyms."""
+
+    alternatives: tuple[str, ...]
+    direct: int
+
+    def match(self, *, indexed: bool = True) -> Q:
+        """The stored text contains the word or one of its synonyms."""
+        match = Q()
+        for alternative in self.alternatives:
+            match |= _contains(alternative, indexed=indexed)
+        return match
+
+    def tiers(self) -> list[tuple[int, Q, bool]]:
+        """(points, condition, sorted_by_index) per distinct score, highest first; a synonym's match
+        counts for SYNONYM_WEIGHT of the word's own."""
+        by_points: dict[int, tuple[Q, bool]] = {}
+        for level in NAME_LEVELS:
+            for i, alternative in enumerate(self.alternatives):
+                points = level.points if i < self.direct else round(level.points * SYNONYM_WEIGHT)
+                condition, _ = by_points.get(points, (Q(), level.sorted_by_index))
+                by_points[points] = (condition | level.condition(alternative), level.sorted_by_index)
+        return [(points, *by_points[points]) for points in sorted(by_points, reverse=True)]
+
+    def score(self) -> Case:
+        whens = [When(condition, then=Value(points)) for points, condition, _ in self.tiers()]
+        # A Case takes the first matching When: the highest points first.
+        return Case(*whens, default=Value(TEXT_PART), output_field=IntegerField())
+
+
+def parse_query(query: str) -> list[Word]:
+    """The words of ``query`` with their alternatives: a word typed in romaji (hiroba) also matches
+    its hiragana (ひろば), and each form its synonyms (one query for all)."""
     words = query_words(query)
     forms = {word: [word] + ([kana] if (kana := romaji_to_hiragana(word)) else []) for word in words}
     synonyms = expand_synonyms([form for word in words for form in forms[word]])
-    score = Value(0, output_field=IntegerField())
+    parsed = []
     for word in words:
         alternatives = list(forms[word])
         for form in forms[word]:
             alternatives += [a for a in synonyms[form] if a not in alternatives]
-        match = Q()
-        for alternative in alternatives:
-            match |= _contains(alternative)
-        services = services.filter(match)
-        score = score + _word_score(alternatives, direct=len(forms[word]))
+        parsed.append(Word(tuple(alternatives), direct=len(forms[word])))
+    return parsed
+
+
+def _match_words(
+    services: QuerySet[Service], words: Sequence[Word], *, indexed: bool = True
+) -> QuerySet[Service]:
+    score = Value(0, output_field=IntegerField())
+    for word in words:
+        services = services.filter(word.match(indexed=indexed))
+        score = score + word.score()
     return services.annotate(relevance=score)
 
 
-def search_services(
+def match_query(services: QuerySet[Service], query: str) -> QuerySet[Service]:
+    """``services`` containing every word of ``query`` (or a synonym of it), annotated with
+    ``relevance``; no visibility rule (the admin searches hidden entries too)."""
+    return _match_words(services, parse_query(query))
+
+
+def filter_services(
+    services: QuerySet[Service],
     *,
-    query: str = "",
     categories: Iterable[str] = (),
     area: str | None = None,
     age_months: int | None = None,
@@ -182,20 +249,9 @@ def search_services(
     nights_weekends: bool = False,
     bookable_online: bool = False,
     free: bool = False,
-    point: Point | None = None,
-    sort: str = "relevance",
-    queryset: QuerySet[Service] | None = None,
 ) -> QuerySet[Service]:
-    """Services visible to parents that match every query word (or a synonym of it) and every filter,
-    annotated with ``relevance`` and, with a ``point``, ``distance`` (squared degrees; see ``km``).
-
-    ``categories`` are slugs; a parent category includes its children. ``age_months`` and ``pregnant``
-    together mean "for this child or for the pregnancy". ``sort`` is "relevance" or "distance".
-    """
-    services = match_query(
-        (queryset if queryset is not None else Service.objects.all()).visible_to_parents(), query
-    )
-
+    """The search filters. ``categories`` are slugs; a parent category includes its children.
+    ``age_months`` and ``pregnant`` together mean "for this child or for the pregnancy"."""
     categories = list(categories)
     if categories:
         services = services.filter(
@@ -219,16 +275,143 @@ def search_services(
         services = services.filter(bookable_online=True)
     if free:
         services = services.filter(is_free=True)
+    return services
 
-    order = [F("relevance").desc()]
+
+def _with_distance(services: QuerySet[Service], point: Point) -> QuerySet[Service]:
+    scale = math.cos(math.radians(point.latitude))
+    lat = Cast("location__latitude", FloatField()) - Value(point.latitude)
+    lng = (Cast("location__longitude", FloatField()) - Value(point.longitude)) * Value(scale)
+    return services.annotate(distance=lat * lat + lng * lng)
+
+
+def _ranked(
+    services: QuerySet[Service],
+    words: Sequence[Word],
+    point: Point | None,
+    sort: str,
+    *,
+    indexed: bool = True,
+) -> QuerySet[Service]:
+    services = _match_words(services, words, indexed=indexed)
+    # Without words every service scores 0 (and a constant in ORDER BY would read as a column number).
+    order = [F("relevance").desc()] if words else []
     if point is not None:
-        scale = math.cos(math.radians(point.latitude))
-        lat = Cast("location__latitude", FloatField()) - Value(point.latitude)
-        lng = (Cast("location__longitude", FloatField()) - Value(point.longitude)) * Value(scale)
-        services = services.annotate(distance=lat * lat + lng * lng)
+        services = _with_distance(services, point)
         distance = F("distance").asc(nulls_last=True)
         order = [distance, *order] if sort == "distance" else [*order, distance]
-    return services.select_related("category", "location__area").order_by(*order, "name_kana", "pk")
+    return services.order_by(*order, "search_reading", "pk")
+
+
+def search_services(
+    *,
+    query: str = "",
+    point: Point | None = None,
+    sort: str = "relevance",
+    queryset: QuerySet[Service] | None = None,
+    **filters: Any,
+) -> QuerySet[Service]:
+    """Services visible to parents that match every query word (or a synonym of it) and every filter
+    (``filter_services``), annotated with ``relevance`` and, with a ``point``, ``distance`` (squared
+    degrees; see ``km``), in result order: relevance, then 五十音順 of the reading. ``sort`` is
+    "relevance" or "distance" (nearest first, then relevance).
+
+    This is the definition of the ranking; result pages read it through ``SearchResults``."""
+    services = filter_services(
+        (queryset if queryset is not None else Service.objects.all()).visible_to_parents(), **filters
+    )
+    return _ranked(services, parse_query(query), point, sort).select_related("category", "location__area")
+
+
+class SearchResults:
+    """One search as result pages read it: ``count()`` stops at ``cap`` + 1, and a slice holds the
+    services of ``search_services`` in the same order, loaded by ``load`` (what a page shows).
+
+    Ranking every match of a common word costs as much as the directory is large (保育 is in half of
+    100,000 entries). For a one-word query, the usual case, a slice is collected tier by tier
+    instead: each relevance level of the word (exact name or reading, prefix, part, then text) is a
+    query of its own, in 五十音順, asking only for the rows still missing, and the next level is
+    asked only when this one runs short. Exact and prefix levels come from the name and reading
+    indexes; the others walk the partial index in 五十音 order, which stops after
+    (rows wanted ÷ share of services matching) rows, or start from the grams index when the word is
+    rare. Several words (the score is a sum) or a distance order rank every match, as before.
+    """
+
+    def __init__(
+        self,
+        *,
+        query: str = "",
+        point: Point | None = None,
+        sort: str = "relevance",
+        cap: int,
+        load: Callable[[QuerySet[Service]], QuerySet[Service]] = lambda services: services,
+        **filters: Any,
+    ) -> None:
+        self.words = parse_query(query)
+        self.point = point
+        self.cap = cap
+        self.load = load
+        self.filtered = filter_services(Service.objects.visible_to_parents(), **filters)
+        self.few = self._few_filtered(filters)
+        if self.few is not None:
+            self.filtered = Service.objects.filter(_pk_in(self.few))
+        self.ranked = _ranked(self.filtered, self.words, point, sort, indexed=self.few is None)
+
+    def _few_filtered(self, filters: dict[str, Any]) -> list[int] | None:
+        """The ids the filters leave, when they leave at most FEW_SERVICES and there are words to check.
+
+        Checking a word against a service's text costs some 20 µs a row, a 地区 or category next to
+        nothing, but PostgreSQL prices both alike and may check the text of thousands of services to
+        keep the few in one 地区. Taking the filters' ids first (indexes only) bounds the text checks
+        to the services the filters leave; so few are then ranked in one query, not tier by tier."""
+        if not self.words or all(value in (None, False, [], ()) for value in filters.values()):
+            return None
+        ids = list(self.filtered.order_by().values_list("pk", flat=True)[: FEW_SERVICES + 1])
+        return ids if len(ids) <= FEW_SERVICES else None
+
+    def count(self) -> int:
+        if self.few is not None:
+            return min(len(self._few_ranked_ids), self.cap + 1)
+        return self.ranked.order_by()[: self.cap + 1].count()
+
+    @functools.cached_property
+    def _few_ranked_ids(self) -> list[int]:
+        """All matches among the few filtered services, ranked: one query serves count and pages."""
+        return list(self.ranked.values_list("pk", flat=True))
+
+    def __getitem__(self, index: slice) -> list[Service]:
+        start, stop = index.start or 0, index.stop
+        ids = self._ranked_ids(stop)[start:stop]
+        services = Service.objects.filter(pk__in=ids).select_related("category", "location__area")
+        if self.point is not None:
+            services = _with_distance(services, self.point)
+        by_pk = {service.pk: service for service in self.load(services)}
+        return [by_pk[pk] for pk in ids]
+
+    def _ranked_ids(self, stop: int) -> list[int]:
+        if self.few is not None:
+            return self._few_ranked_ids[:stop]
+        if len(self.words) != 1 or self.point is not None:
+            return list(self.ranked.values_list("pk", flat=True)[:stop])
+        word = self.words[0]
+        matching = self.filtered.filter(word.match())
+        ids: list[int] = []
+        higher = Q()
+        for _points, condition, sorted_by_index in [*word.tiers(), (TEXT_PART, Q(), False)]:
+            # Exact and prefix tiers are range scans of the name and reading indexes. The others
+            # repeat the text match, which their conditions imply: a rare (or unknown) word is then
+            # found through the grams index instead of a walk of the whole reading order.
+            tier = (self.filtered if sorted_by_index else matching).filter(
+                condition & ~higher if higher else condition
+            )
+            # Ordering by an expression keeps PostgreSQL from walking the reading index for a level
+            # whose rows cluster in one stretch of it (names starting with 保育 all read ほいく…).
+            order = Concat("search_reading", Value("")) if sorted_by_index else F("search_reading")
+            ids += tier.order_by(order, "pk").values_list("pk", flat=True)[: stop - len(ids)]
+            if len(ids) >= stop:
+                break
+            higher |= condition
+        return ids
 
 
 def km(distance: float | None) -> float | None:

@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -22,15 +21,13 @@ from django.views.decorators.vary import vary_on_headers
 from facilities.forms import SearchForm
 from facilities.importing import ImportForm, export_services_csv, import_services
 from facilities.models import Service, Situation, SpecialHours, WeeklyHours
-from facilities.search import km, search_services
+from facilities.search import SEARCH_DATA_FIELDS, SearchResults, km
 from portal.permissions import city_staff_required
 
 PAGE_SIZE = 20
 # Results are counted up to this many: a very common word (保育 matches half of a large directory)
 # need not be counted to the last row, and nobody pages past it.
-COUNT_CAP = 1000
-# Search data the pages never show: wide (text and grams of the description), left in the database.
-SEARCH_COLUMNS = ("search_name", "search_text", "search_grams")
+COUNT_CAP = 200
 # Characters of the description on a result card.
 SUMMARY_CHARS = 80
 # Upcoming exception dates shown on a service page.
@@ -38,9 +35,7 @@ EXCEPTION_DAYS = 60
 
 
 class CappedPaginator(Paginator):
-    @cached_property
-    def count(self) -> int:
-        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+    """Pages of ``SearchResults``, whose count stops at COUNT_CAP + 1."""
 
     @property
     def capped(self) -> bool:
@@ -52,7 +47,7 @@ def _visible_service(pk: int) -> Service:
     today = timezone.localdate()
     services = (
         Service.objects.visible_to_parents()
-        .defer(*SEARCH_COLUMNS)
+        .defer(*SEARCH_DATA_FIELDS)
         .select_related("category__parent", "organization", "location__area")
         .prefetch_related(
             "weekly_hours",
@@ -76,18 +71,22 @@ def search(request: HttpRequest) -> HttpResponse:
     kwargs = form.search_kwargs()
     now = timezone.localtime()
     today = now.date()
-    # A result card shows 80 characters of the description: the wide columns stay in the database.
-    results = (
-        search_services(**kwargs)
-        .defer(*SEARCH_COLUMNS, "description")
-        .annotate(summary=Left("description", SUMMARY_CHARS + 1))
-    ).prefetch_related(
-        "weekly_hours",
-        Prefetch(
-            "special_hours",
-            queryset=SpecialHours.objects.filter(date__in=[today - dt.timedelta(days=1), today]),
-        ),
-    )
+
+    def load(services):
+        # A result card shows 80 characters of the description: the wide columns stay in the database.
+        return (
+            services.defer(*SEARCH_DATA_FIELDS, "description")
+            .annotate(summary=Left("description", SUMMARY_CHARS + 1))
+            .prefetch_related(
+                "weekly_hours",
+                Prefetch(
+                    "special_hours",
+                    queryset=SpecialHours.objects.filter(date__in=[today - dt.timedelta(days=1), today]),
+                ),
+            )
+        )
+
+    results = SearchResults(**kwargs, cap=COUNT_CAP, load=load)
     page = CappedPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     for service in page:
         service.open_now = service.is_open_at(now)

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from facilities.bookings.models import Session
 from facilities.management.commands.generate_directory import CATEGORIES
 from facilities.models import Location, Service, SpecialHours, WeeklyHours
-from facilities.search import search_fields, search_services
+from facilities.search import SEARCH_DATA_FIELDS, search_data, search_services
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_bookable_services_get_upcoming_sessions_open_for_booking():
 def test_search_data_is_written_with_the_rows_so_search_finds_them_at_once():
     generate(40)
     service = Service.objects.select_related("category__parent", "location").first()
-    assert (service.search_name, service.search_text, service.search_grams) == search_fields(service)
+    assert {field: getattr(service, field) for field in SEARCH_DATA_FIELDS} == search_data(service)
     if service.status == Service.Status.ACTIVE and service.published:
         assert service in search_services(query=service.name)
 

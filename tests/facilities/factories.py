@@ -3,8 +3,10 @@ from __future__ import annotations
 import datetime as dt
 
 import factory
+from django.db import connection
 
 from facilities.models import Area, Category, Location, Organization, Service, SpecialHours, WeeklyHours
+from facilities.text import grams, normalize
 
 
 class AreaFactory(factory.django.DjangoModelFactory):
@@ -64,3 +66,30 @@ def special(
         opens_at=dt.time.fromisoformat(opens),
         closes_at=dt.time.fromisoformat(closes),
     )
+
+
+def bulk_services(names: list[str], *, category_slug: str = "parent-circle") -> None:
+    """Many services at one place in a few statements, their search data written directly (what
+    ``reindex_services`` stores, without SudachiPy), then ANALYZE so plans are those of real data.
+    Names double as readings: katakana normalizes to hiragana, kanji stays."""
+    template = ServiceFactory(category=Category.objects.get(slug=category_slug), name="雛形")
+    rows = []
+    for i, name in enumerate(names):
+        text = normalize(name) + "\n" + "親子で遊べるサークルです。季節の行事や手遊びを楽しみます。" + f"{i}"
+        rows.append(
+            Service(
+                organization=template.organization,
+                location=template.location,
+                category=template.category,
+                name=name,
+                name_kana=name,
+                search_name=normalize(name),
+                search_reading=normalize(name),
+                search_text=text,
+                search_grams=" ".join(sorted(grams(text))),
+            )
+        )
+    Service.objects.bulk_create(rows, batch_size=5000)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE facilities_service")

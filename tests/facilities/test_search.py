@@ -7,9 +7,8 @@ from django.db import connection
 
 from facilities.models import Category, Service, Synonym
 from facilities.search import reindex_services, search_services
-from facilities.text import grams, normalize
 from tests.conftest import require_service
-from tests.facilities.factories import ServiceFactory
+from tests.facilities.factories import ServiceFactory, bulk_services
 
 
 def names(query: str, **filters) -> list[str]:
@@ -152,28 +151,12 @@ def test_category_rename_reindexes_its_services(demo_city):
 
 def test_postgresql_search_uses_the_gin_index_for_two_character_words(db):
     require_service(connection.vendor == "postgresql", "EXPLAIN of the GIN index needs PostgreSQL")
-    category = Category.objects.get(slug="parent-circle")
-    template = ServiceFactory(category=category, name="雛形")
-    rows = []
-    for i in range(30_000):
-        # Search data is written directly (what reindex_services stores), so the test stays fast.
-        name = f"サークル{i:05d}" + ("保育室" if i % 500 == 0 else "") + ("発達" if i % 700 == 0 else "")
-        text = normalize(name) + "\n" + "親子で遊べるサークルです。季節の行事や手遊びを楽しみます。" + f"{i}"
-        rows.append(
-            Service(
-                organization=template.organization,
-                location=template.location,
-                category=category,
-                name=name,
-                name_kana=name,
-                search_name=normalize(name),
-                search_text=text,
-                search_grams=" ".join(sorted(grams(text))),
-            )
-        )
-    Service.objects.bulk_create(rows, batch_size=5000)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE facilities_service")
+    bulk_services(
+        [
+            f"サークル{i:05d}" + ("保育室" if i % 500 == 0 else "") + ("発達" if i % 700 == 0 else "")
+            for i in range(30_000)
+        ]
+    )
     for query in ["保育", "発達", "一時預かり", "保育 発達"]:
         plan = search_services(query=query).explain()
         assert "facilities_service_search_grams_gin" in plan, plan

@@ -20,7 +20,7 @@ from django.utils import timezone
 from facilities.bookings.models import Session
 from facilities.bookings.services import default_window
 from facilities.models import Area, Category, Location, Organization, Service, SpecialHours, WeeklyHours
-from facilities.search import search_fields
+from facilities.search import set_search_data
 
 # (kanji, reading in hiragana)
 PLACES = [
@@ -368,7 +368,7 @@ class Command(BaseCommand):
         # (bulk_update costs milliseconds a row; see bench/README.md).
         started = time.perf_counter()
         for service in rows:
-            service.search_name, service.search_text, service.search_grams = search_fields(service)
+            set_search_data(service)
         search_seconds = time.perf_counter() - started
         Service.objects.bulk_create(rows, batch_size=batch_size)
 

@@ -1,0 +1,117 @@
+"""Result pages (SearchResults) hold the services of the full ranking, in its order, with bounded work."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from facilities.geo import point_for_postal_code
+from facilities.models import Area
+from facilities.search import SearchResults, search_services
+from tests.conftest import require_service
+from tests.facilities.factories import bulk_services
+
+CAP = 50
+PAGE = 20
+
+
+@pytest.fixture
+def directory(demo_city) -> None:
+    """The demo city plus 300 generated services: common words match many, in every tier."""
+    call_command("generate_directory", services=300, seed=5, stdout=io.StringIO())
+
+
+def _area() -> str:
+    return Area.objects.filter(code__startswith="gen-").order_by("code").values_list("code", flat=True)[0]
+
+
+# Each case is the keyword arguments of one search: one word of each kind, synonyms, romaji, several
+# words, distance, filters that leave few services, no words at all, nothing found.
+CASES = {
+    "common word": lambda: {"query": "保育"},
+    "one kana": lambda: {"query": "ひ"},
+    "one kanji": lambda: {"query": "園"},
+    "reading prefix": lambda: {"query": "さくら"},
+    "word with synonym": lambda: {"query": "一時保育"},
+    "romaji": lambda: {"query": "hiroba"},
+    "only in descriptions": lambda: {"query": "いちじ"},
+    "two words": lambda: {"query": "保育 園"},
+    "ties by distance": lambda: {"query": "ひろば", "point": point_for_postal_code("100-0041")},
+    "nearest first": lambda: {"query": "ひ", "point": point_for_postal_code("100-0041"), "sort": "distance"},
+    "few after filters": lambda: {"query": "保育", "area": _area()},
+    "filters and age": lambda: {"query": "ひ", "categories": ["nursery"], "age_months": 12},
+    "no words": lambda: {},
+    "no words, filtered": lambda: {"area": _area()},
+    "nothing found": lambda: {"query": "存在しないことば"},
+}
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
+def test_every_page_holds_the_ranked_services_in_order(directory, case):
+    kwargs = case()
+    ranked = list(search_services(**kwargs).values_list("pk", flat=True))
+    results = SearchResults(**kwargs, cap=CAP)
+    for start in (0, PAGE, 2 * PAGE, len(ranked) - 5):
+        start = max(start, 0)
+        assert [s.pk for s in results[start : start + PAGE]] == ranked[start : start + PAGE], start
+    assert results.count() == min(len(ranked), CAP + 1)
+
+
+def test_common_words_fill_several_pages_across_tiers(directory):
+    # The cases above mean little unless a common word spans tiers and pages.
+    scores = set(search_services(query="保育").values_list("relevance", flat=True))
+    assert len(scores) >= 3, scores
+    assert search_services(query="保育").count() > 3 * PAGE
+
+
+def test_a_page_loads_what_the_caller_asks_for(directory):
+    results = SearchResults(query="保育", cap=CAP, load=lambda services: services.defer("description"))
+    assert all(s.get_deferred_fields() == {"description"} for s in results[0:PAGE])
+
+
+def _rows_read(plan: dict) -> int:
+    """Rows a plan node and its children read from tables: returned plus filtered out, every loop."""
+    read = 0
+    if plan["Node Type"] in {"Seq Scan", "Index Scan", "Index Only Scan", "Bitmap Heap Scan"}:
+        kept = plan["Actual Rows"] + plan.get("Rows Removed by Filter", 0)
+        read = (kept + plan.get("Rows Removed by Index Recheck", 0)) * plan["Actual Loops"]
+    return read + sum(_rows_read(child) for child in plan.get("Plans", []))
+
+
+def _rows_read_by(queries: list[dict]) -> int:
+    total = 0
+    with connection.cursor() as cursor:
+        for query in queries:
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {query['sql']}")
+            plan = cursor.fetchone()[0]
+            total += _rows_read((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"])
+    return total
+
+
+def test_the_first_page_of_a_common_word_reads_a_few_rows_not_every_match(db):
+    require_service(connection.vendor == "postgresql", "the plans of the tiers are PostgreSQL's")
+    # 保育 in every other name (6,000 matches), a few names starting with it.
+    bulk_services(
+        [
+            ("保育ルーム" if i % 400 == 0 else f"サークル{i:05d}") + ("保育室" if i % 2 else "")
+            for i in range(12_000)
+        ]
+    )
+    results = SearchResults(query="保育", cap=200)
+    with CaptureQueriesContext(connection) as tiers:
+        first_page = [s.pk for s in results[0:PAGE]]
+    with CaptureQueriesContext(connection) as full:
+        assert list(search_services(query="保育").values_list("pk", flat=True)[:PAGE]) == first_page
+    # The full ranking scores every match before it knows the first 20; the tiers stop early.
+    assert _rows_read_by(full.captured_queries) >= 6_000
+    assert _rows_read_by(tiers.captured_queries) < 600
+    # A word in no name must not walk the whole 五十音 order looking for one.
+    for rare in ("ルーム", "存在しない"):
+        with CaptureQueriesContext(connection) as tiers:
+            SearchResults(query=rare, cap=200)[0:PAGE]
+        assert _rows_read_by(tiers.captured_queries) < 100, rare
