@@ -23,6 +23,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 PYTHON = sys.executable
@@ -223,11 +225,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def production_environment() -> dict[str, str]:
+    """The app services' environment in docker-compose.yml (DEBUG off, persistent database
+    connections …), less the addresses of its own database and Redis."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    environment = compose["services"]["web"]["environment"]
+    return {k: str(v) for k, v in environment.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+
+
 def bench_env(database_url: str, redis_url: str, secret: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG"}}
+    env.update(production_environment())
     env.update(
         {
-            "DEBUG": "false",
             "SECRET_KEY": secret,
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "false",

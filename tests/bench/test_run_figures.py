@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from bench.run import ENDPOINTS, merge_runs, size_ratios, summarize, table
+from bench.run import ENDPOINTS, bench_env, merge_runs, size_ratios, summarize, table
 
 
 def wrk_run(requests: int, latency_ms: float, *, status_5xx: int = 0) -> dict:
@@ -85,3 +85,14 @@ def test_the_result_is_json_and_prints_as_a_table():
     printed = table(result)
     assert "search_filtered" in printed and "booking: 50 clients" in printed
     assert printed.count("[met]") == 5
+
+
+def test_the_server_runs_with_the_production_environment_of_docker_compose():
+    env = bench_env("postgres://bench-db", "redis://bench-redis", "s3cret")
+    assert env["DEBUG"] == "false"
+    assert env["CONN_MAX_AGE"] == "60"  # persistent connections, as the web service runs
+    assert (env["DATABASE_URL"], env["REDIS_URL"], env["SECRET_KEY"]) == (
+        "postgres://bench-db",
+        "redis://bench-redis",
+        "s3cret",
+    )
