@@ -41,7 +41,7 @@ from facilities.bookings import services as booking_services  # noqa: E402
 from facilities.bookings.models import Booking, Session  # noqa: E402
 from facilities.forms import SearchForm  # noqa: E402
 from facilities.models import Area, Service  # noqa: E402
-from facilities.search import SearchResults  # noqa: E402
+from facilities.search import SearchResults, priced_for_text_checks  # noqa: E402
 from facilities.views import COUNT_CAP, PAGE_SIZE  # noqa: E402
 from portal.models import Role, User  # noqa: E402
 
@@ -105,16 +105,19 @@ def explain(query_string: str) -> None:
     the rows of the page, the capped count."""
     form = SearchForm(QueryDict(query_string))
     form.is_valid()
-    with CaptureQueriesContext(connection) as page:
+    with CaptureQueriesContext(connection) as page, priced_for_text_checks():
         results = SearchResults(**form.search_kwargs(), cap=COUNT_CAP)
         results[0:PAGE_SIZE]
         results.count()
-    print(f"-- first page and count ({query_string}): {len(page.captured_queries)} queries")
-    with connection.cursor() as cursor:
-        for query in page.captured_queries:
-            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query['sql']}")
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-            print(f"\n{query['sql'][:300]}\n{plan}")
+        plans = []
+        with connection.cursor() as cursor:
+            for query in page.captured_queries:
+                if query["sql"].startswith("SELECT"):
+                    cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query['sql']}")
+                    plans.append((query["sql"], "\n".join(row[0] for row in cursor.fetchall())))
+    print(f"-- first page and count ({query_string}): {len(plans)} queries")
+    for sql, plan in plans:
+        print(f"\n{sql[:300]}\n{plan}")
 
 
 def _parents_with_sessions(now: dt.datetime) -> tuple[list[tuple[User, int]], list[Session]]:

@@ -21,7 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 from facilities.forms import SearchForm
 from facilities.importing import ImportForm, export_services_csv, import_services
 from facilities.models import Service, Situation, SpecialHours, WeeklyHours
-from facilities.search import SEARCH_DATA_FIELDS, SearchResults, km
+from facilities.search import SEARCH_DATA_FIELDS, SearchResults, km, priced_for_text_checks
 from portal.permissions import city_staff_required
 
 PAGE_SIZE = 20
@@ -86,8 +86,9 @@ def search(request: HttpRequest) -> HttpResponse:
             )
         )
 
-    results = SearchResults(**kwargs, cap=COUNT_CAP, load=load)
-    page = CappedPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    with priced_for_text_checks():
+        results = SearchResults(**kwargs, cap=COUNT_CAP, load=load)
+        page = CappedPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     for service in page:
         service.open_now = service.is_open_at(now)
         service.hours_today = service.hours_on(today)

@@ -6,6 +6,7 @@ import factory
 from django.db import connection
 
 from facilities.models import Area, Category, Location, Organization, Service, SpecialHours, WeeklyHours
+from facilities.search import merge_pending_grams
 from facilities.text import grams, normalize
 
 
@@ -70,7 +71,8 @@ def special(
 
 def bulk_services(names: list[str], *, category_slug: str = "parent-circle") -> None:
     """Many services at one place in a few statements, their search data written directly (what
-    ``reindex_services`` stores, without SudachiPy), then ANALYZE so plans are those of real data.
+    ``reindex_services`` stores, without SudachiPy), then settled (grams index merged, ANALYZE) so
+    plans are those of a directory in use.
     Names double as readings: katakana normalizes to hiragana, kanji stays."""
     template = ServiceFactory(category=Category.objects.get(slug=category_slug), name="雛形")
     rows = []
@@ -90,6 +92,7 @@ def bulk_services(names: list[str], *, category_slug: str = "parent-circle") -> 
             )
         )
     Service.objects.bulk_create(rows, batch_size=5000)
+    merge_pending_grams()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE facilities_service")

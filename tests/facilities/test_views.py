@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -137,12 +138,15 @@ def test_search_page_query_count_does_not_grow_with_results(client, demo_city, d
         "sort": "distance",
         "postal_code": "1000001",
     }
-    with django_assert_max_num_queries(9):
+    # 9 queries, plus 4 statements around them on PostgreSQL: the savepoint of the test's transaction,
+    # SET and RESET of the planner's operator cost (facilities.search.priced_for_text_checks), release.
+    bound = 13 if connection.vendor == "postgresql" else 9
+    with django_assert_max_num_queries(bound):
         small = client.get(SEARCH, params)
     category = Category.objects.get(slug="hub")
     for i in range(40):
         ServiceFactory(name=f"追加ひろば{i}", category=category)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(bound):
         large = client.get(SEARCH, {**params, "situation": "exhausted"})
     assert large.context["page"].paginator.count > small.context["page"].paginator.count
 

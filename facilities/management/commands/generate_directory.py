@@ -20,7 +20,7 @@ from django.utils import timezone
 from facilities.bookings.models import Session
 from facilities.bookings.services import default_window
 from facilities.models import Area, Category, Location, Organization, Service, SpecialHours, WeeklyHours
-from facilities.search import set_search_data
+from facilities.search import merge_pending_grams, set_search_data
 
 # (kanji, reading in hiragana)
 PLACES = [
@@ -335,6 +335,7 @@ class Command(BaseCommand):
         inserted = time.perf_counter()
         if connection.vendor == "postgresql":
             # The planner must see the new row counts before anyone measures a query plan.
+            merge_pending_grams()
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         finished = time.perf_counter()
