@@ -54,6 +54,16 @@ class Area(models.Model):
         return self.name
 
 
+def _searchable_fields_changed(instance: models.Model, fields: list[str]) -> bool:
+    """Whether saving ``instance`` changes ``fields`` that its services' search text holds: only then
+    are they reindexed (a category holds thousands of services in a large directory; editing its
+    description or order must not recompute them all)."""
+    if instance.pk is None:
+        return False
+    stored = type(instance).objects.filter(pk=instance.pk).values(*fields).first()
+    return stored is not None and any(stored[field] != getattr(instance, field) for field in fields)
+
+
 class Category(models.Model):
     """サービス種別. Seeded from DOMAIN.md; city staff may add more. A child narrows its parent
     (子育て短期支援 → ショートステイ / トワイライトステイ)."""
@@ -80,11 +90,13 @@ class Category(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
+        renamed = _searchable_fields_changed(self, ["name", "parent_id"])
         super().save(*args, **kwargs)
-        # Category names are part of each service's search text (a search for 一時預かり finds 一時保育).
-        from facilities.search import reindex_services
+        if renamed:
+            # Category names are part of each service's search text (一時預かり finds 一時保育).
+            from facilities.search import reindex_services
 
-        reindex_services(Service.objects.filter(Q(category=self) | Q(category__parent=self)))
+            reindex_services(Service.objects.filter(Q(category=self) | Q(category__parent=self)))
 
 
 class Organization(models.Model):
@@ -134,11 +146,13 @@ class Location(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
+        renamed = _searchable_fields_changed(self, ["name", "name_kana"])
         super().save(*args, **kwargs)
-        # The place's name is part of its services' search text.
-        from facilities.search import reindex_services
+        if renamed:
+            # The place's name is part of its services' search text.
+            from facilities.search import reindex_services
 
-        reindex_services(self.services.all())
+            reindex_services(self.services.all())
 
 
 def _covering(t: dt.time, *, from_previous_day: bool) -> Q:

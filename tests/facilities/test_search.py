@@ -149,6 +149,22 @@ def test_category_rename_reindexes_its_services(demo_city):
     assert names("援助活動") == ["ファミリー・サポート・センター"]
 
 
+def test_editing_a_category_without_renaming_it_leaves_its_services_alone(
+    demo_city, django_assert_num_queries
+):
+    category = Category.objects.get(slug="family-support")
+    category.description, category.order = "説明を直しました。", 99
+    with django_assert_num_queries(2):  # the stored name, then the update: no service is reindexed
+        category.save()
+
+
+def test_a_renamed_place_is_found_under_its_new_name(demo_city):
+    location = Service.objects.get(name="ひろば なかよし").location
+    location.name, location.name_kana = "さくら公園こども館", ""
+    location.save()
+    assert "ひろば なかよし" in names("さくら公園")
+
+
 def test_postgresql_search_uses_the_gin_index_for_two_character_words(db):
     require_service(connection.vendor == "postgresql", "EXPLAIN of the GIN index needs PostgreSQL")
     bulk_services(
