@@ -423,7 +423,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000,10000,100000", help="services per run, comma-separated")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2 cores: 2)")
     parser.add_argument("--connections", type=int, default=4, help="wrk connections (kept open concurrently)")
-    parser.add_argument("--rounds", type=int, default=3, help="turns over all endpoints per size")
+    parser.add_argument("--rounds", type=int, default=5, help="turns over all endpoints per size")
     parser.add_argument("--seconds", type=int, default=5, help="wrk seconds per endpoint per round")
     parser.add_argument("--warmup", type=int, default=2, help="wrk seconds per endpoint before measuring")
     parser.add_argument("--budget-minutes", type=float, default=25, help="stop the whole run after this long")
