@@ -348,16 +348,15 @@ def priced_for_text_checks() -> Iterator[None]:
     service's text as much as an integer comparison, though they cost 5–20 µs a row. On a directory
     of some thousands it then reads every row rather than use an index (10,000 services: the 館
     name tier 120 ms instead of 17, the count for 病児保育 250 ms instead of 16). The setting is
-    local to this transaction and reset before an enclosing one goes on."""
+    local to this transaction and reset before an enclosing one goes on (after an error, rolling
+    back the savepoint undoes it)."""
     if connection.vendor != "postgresql":
         yield
         return
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL cpu_operator_cost = {SEARCH_OPERATOR_COST}")
-        try:
-            yield
-        finally:
-            cursor.execute("RESET cpu_operator_cost")
+        yield
+        cursor.execute("RESET cpu_operator_cost")
 
 
 class SearchResults:

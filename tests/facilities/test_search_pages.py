@@ -7,7 +7,7 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import DataError, connection
 from django.test.utils import CaptureQueriesContext
 
 from facilities.geo import point_for_postal_code
@@ -114,3 +114,21 @@ def test_the_first_page_of_a_common_word_reads_a_few_rows_not_every_match(db):
         with CaptureQueriesContext(connection) as tiers, priced_for_text_checks():
             SearchResults(query=rare, cap=200)[0:PAGE]
         assert _rows_read_by(tiers.captured_queries) < 100, rare
+
+
+def _operator_cost() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW cpu_operator_cost")
+        return cursor.fetchone()[0]
+
+
+def test_the_planner_setting_lasts_only_as_long_as_the_search(db):
+    require_service(connection.vendor == "postgresql", "cpu_operator_cost is PostgreSQL's")
+    default = _operator_cost()
+    with priced_for_text_checks():
+        assert _operator_cost() == "0.05"
+    assert _operator_cost() == default
+    # A query failing inside: the savepoint's rollback undoes the setting, and the caller goes on.
+    with pytest.raises(DataError), priced_for_text_checks(), connection.cursor() as cursor:
+        cursor.execute("SELECT 1 / 0")
+    assert _operator_cost() == default
