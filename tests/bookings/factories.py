@@ -23,6 +23,14 @@ def in_days(days: int, hour: int = 10) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
 
 
+def today_in(minutes: int) -> dt.datetime:
+    """``minutes`` from now, or as long ago when that would be tomorrow: a session of today whatever
+    the hour a test runs at (attendance and walk-ins are for the day's own sessions)."""
+    now = timezone.localtime()
+    later = now + dt.timedelta(minutes=minutes)
+    return later if later.date() == now.date() else now - dt.timedelta(minutes=minutes)
+
+
 class AreaFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Area

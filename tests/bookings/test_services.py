@@ -12,7 +12,14 @@ from django.utils import timezone
 from facilities.bookings import selectors, services
 from facilities.bookings.models import Booking, Session
 from facilities.models import Category, SpecialHours
-from tests.bookings.factories import BookingFactory, ChildFactory, ServiceFactory, SessionFactory, in_days
+from tests.bookings.factories import (
+    BookingFactory,
+    ChildFactory,
+    ServiceFactory,
+    SessionFactory,
+    in_days,
+    today_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -159,10 +166,7 @@ def test_a_session_cannot_be_cancelled_without_a_reason(city_staff):
 
 def test_walk_in_takes_a_free_seat_and_is_marked_present(hub_staff):
     session = SessionFactory(capacity=1)
-    # A session of today, whatever the hour the test runs at (started half an hour ago, or after
-    # midnight half an hour from now).
-    now = timezone.localtime()
-    session.starts_at = now + dt.timedelta(minutes=30 if now.hour == 0 else -30)
+    session.starts_at = today_in(30)
     session.ends_at = session.starts_at + dt.timedelta(hours=1)
     session.opens_at, session.closes_at = (
         session.starts_at - dt.timedelta(days=2),

@@ -18,6 +18,7 @@ from tests.bookings.factories import (
     SessionFactory,
     category,
     in_days,
+    today_in,
 )
 from tests.conftest import make_user
 
@@ -283,7 +284,7 @@ def test_parents_cannot_open_staff_pages(client, parent):
 
 
 def test_staff_mark_attendance_and_add_a_walk_in(client, city_staff):
-    start = timezone.now() + dt.timedelta(minutes=10)
+    start = today_in(10)
     session = SessionFactory(
         starts_at=start,
         ends_at=start + dt.timedelta(hours=1),
