@@ -402,7 +402,9 @@ class SearchResults:
         nothing, but PostgreSQL prices both alike and may check the text of thousands of services to
         keep the few in one 地区. Taking the filters' ids first (indexes only) bounds the text checks
         to the services the filters leave; so few are then ranked in one query, not tier by tier."""
-        if not self.words or all(value in (None, False, [], ()) for value in filters.values()):
+        # Unset filters are None, False or empty; an age of 0 months is a filter (0 == False in Python).
+        unset = [value is None or value is False or value in ([], ()) for value in filters.values()]
+        if not self.words or all(unset):
             return None
         ids = list(self.filtered.order_by().values_list("pk", flat=True)[: FEW_SERVICES + 1])
         return ids if len(ids) <= FEW_SERVICES else None

@@ -45,6 +45,7 @@ CASES = {
     "nearest first": lambda: {"query": "ひ", "point": point_for_postal_code("100-0041"), "sort": "distance"},
     "few after filters": lambda: {"query": "保育", "area": _area()},
     "filters and age": lambda: {"query": "ひ", "categories": ["nursery"], "age_months": 12},
+    "newborn": lambda: {"query": "保育", "age_months": 0},
     "no words": lambda: {},
     "no words, filtered": lambda: {"area": _area()},
     "nothing found": lambda: {"query": "存在しないことば"},
@@ -67,6 +68,11 @@ def test_common_words_fill_several_pages_across_tiers(directory):
     scores = set(search_services(query="保育").values_list("relevance", flat=True))
     assert len(scores) >= 3, scores
     assert search_services(query="保育").count() > 3 * PAGE
+
+
+def test_an_age_of_zero_months_is_a_filter_applied_first(directory):
+    assert SearchResults(query="保育", age_months=0, cap=CAP).few is not None
+    assert SearchResults(query="保育", cap=CAP).few is None
 
 
 def test_a_page_loads_what_the_caller_asks_for(directory):
