@@ -35,11 +35,11 @@ EXCEPTION_DAYS = 60
 
 
 class CappedPaginator(Paginator):
-    """Pages of ``SearchResults``, whose count stops at COUNT_CAP + 1."""
+    """Pages of ``SearchResults``, whose count stops at its cap + 1."""
 
     @property
     def capped(self) -> bool:
-        return self.count > COUNT_CAP
+        return self.count > self.object_list.cap
 
 
 def _visible_service(pk: int) -> Service:
