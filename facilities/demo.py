@@ -152,11 +152,15 @@ def _time(value: str) -> dt.time:
 
 def seed(out) -> None:
     areas = {
-        code: Area.objects.update_or_create(code=code, defaults={"name": name, "name_kana": kana, "order": i})[0]
+        code: Area.objects.update_or_create(
+            code=code, defaults={"name": name, "name_kana": kana, "order": i}
+        )[0]
         for i, (code, name, kana) in enumerate(AREAS)
     }
     organizations = {
-        key: Organization.objects.get_or_create(name=name, defaults={"name_kana": kana, "kind": kind, "phone": phone})[0]
+        key: Organization.objects.get_or_create(
+            name=name, defaults={"name_kana": kana, "kind": kind, "phone": phone}
+        )[0]
         for key, (name, kana, kind, phone) in ORGANIZATIONS.items()
     }
     locations = {}
@@ -176,7 +180,22 @@ def seed(out) -> None:
         )[0]
     categories = {c.slug: c for c in Category.objects.all()}
     created = 0
-    for (name, kana, category, org, loc, description, min_age, max_age, pregnant, free, fee, bookable, walk_in, hours) in SERVICES:
+    for (
+        name,
+        kana,
+        category,
+        org,
+        loc,
+        description,
+        min_age,
+        max_age,
+        pregnant,
+        free,
+        fee,
+        bookable,
+        walk_in,
+        hours,
+    ) in SERVICES:
         service, was_created = Service.objects.get_or_create(
             name=name,
             location=locations[loc],
@@ -246,5 +265,7 @@ def _seed_new_year_closure() -> None:
         for y in (year, year + 1):
             for month, day in NEW_YEAR_CLOSURE:
                 SpecialHours.objects.get_or_create(
-                    service=service, date=dt.date(y, month, day), defaults={"is_closed": True, "note": "年末年始休業"}
+                    service=service,
+                    date=dt.date(y, month, day),
+                    defaults={"is_closed": True, "note": "年末年始休業"},
                 )

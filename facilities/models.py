@@ -43,6 +43,7 @@ class Area(models.Model):
     code = models.SlugField(_("コード"), unique=True)
     name = models.CharField(_("地区名"), max_length=50)
     name_kana = models.CharField(_("地区名（よみ）"), max_length=100, blank=True)
+    name_en = models.CharField(_("地区名（英語）"), max_length=100, blank=True)
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
 
     class Meta:
@@ -70,6 +71,7 @@ class Category(models.Model):
 
     slug = models.SlugField(_("コード"), unique=True)
     name = models.CharField(_("名称"), max_length=100)
+    name_en = models.CharField(_("名称（英語）"), max_length=100, blank=True)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("上位の種別"),
@@ -482,7 +484,9 @@ class Situation(models.Model):
 
     slug = models.SlugField(_("コード"), unique=True)
     title = models.CharField(_("見出し"), max_length=100)
+    title_en = models.CharField(_("見出し（英語）"), max_length=200, blank=True)
     words = models.TextField(_("保護者のことば"), help_text=_("保護者が口にしそうなことばで書きます。"))
+    words_en = models.TextField(_("保護者のことば（英語）"), blank=True)
     categories = models.ManyToManyField(Category, verbose_name=_("案内する種別"), related_name="situations")
     query = models.CharField(_("検索語"), max_length=100, blank=True)
     nights_weekends = models.BooleanField(_("夜間・休日に絞る"), default=False)

@@ -36,7 +36,10 @@ def seed(out) -> None:
         EmailAddress.objects.update_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
-        if role != Role.PARENT and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        if (
+            role != Role.PARENT
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
             TOTP.activate(user, DEMO_TOTP_SECRET)
     out.write(f"デモ用アカウント / demo accounts (password: {DEMO_PASSWORD})\n")
     for email, name, role in DEMO_USERS:

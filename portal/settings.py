@@ -22,7 +22,9 @@ SECRET_KEY: str = env.str(
     "SECRET_KEY",
     default="dev-only-insecure-key-change-me-in-production-0123456789abcdef" if DEBUG else environ.Env.NOTSET,
 )
-ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
+ALLOWED_HOSTS: list[str] = env.list(
+    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -127,7 +129,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "hubs.tasks.send_report_reminders",
         "schedule": crontab(minute=0, hour=9, day_of_month=5),
     },
-    "bookings-send-due-notices": {"task": "facilities.bookings.tasks.send_due_notices", "schedule": crontab(minute="*/10")},
+    "bookings-send-due-notices": {
+        "task": "facilities.bookings.tasks.send_due_notices",
+        "schedule": crontab(minute="*/10"),
+    },
     "consultations-monthly-reports": {
         "task": "consultations.tasks.send_monthly_reports",
         "schedule": crontab(minute=0, hour=7, day_of_month=1),

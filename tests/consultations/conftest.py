@@ -11,12 +11,6 @@ from tests.conftest import make_user
 from tests.consultations.factories import CaseFactory, ContactFactory, SiteFactory
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Personas are created per test; the default hasher makes each one cost a third of a second.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def site(db):
     """Site A: a 基本型 site, where ``specialist`` works (and leads)."""

@@ -25,7 +25,9 @@ def test_signup_makes_a_parent_who_must_verify_the_email(client):
     assert "new@example.test" in mail.outbox[0].to
     # Not verified yet: logging in leads to the "verify your email" page, not into the portal.
     client.logout()
-    response = client.post(reverse("account_login"), {"login": "new@example.test", "password": "sora-to-umi-42"})
+    response = client.post(
+        reverse("account_login"), {"login": "new@example.test", "password": "sora-to-umi-42"}
+    )
     assert response.url == reverse("account_email_verification_sent")
 
 
@@ -50,7 +52,9 @@ def test_verified_parent_logs_in_with_email_and_logs_out(client, parent):
 
 
 def test_staff_login_asks_for_the_second_factor(client, specialist):
-    response = client.post(reverse("account_login"), {"login": specialist.email, "password": "test-pass-9876"})
+    response = client.post(
+        reverse("account_login"), {"login": specialist.email, "password": "test-pass-9876"}
+    )
     assert response.url == reverse("mfa_authenticate")
     assert "_auth_user_id" not in client.session
 
@@ -87,7 +91,9 @@ def test_failed_logins_are_rate_limited_on_real_redis(client, parent, settings, 
 
 
 def test_a_login_error_is_tied_to_its_field_for_screen_readers(client):
-    response = client.post(reverse("account_signup"), {"email": "not-an-email", "password1": "x", "password2": "x"})
+    response = client.post(
+        reverse("account_signup"), {"email": "not-an-email", "password1": "x", "password2": "x"}
+    )
     body = response.content.decode()
     assert 'aria-invalid="true" aria-describedby="id_email_error"' in body
     assert 'id="id_email_error"' in body

@@ -31,7 +31,11 @@ def test_deploy_check_is_clean_with_production_values(tmp_path):
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -46,7 +50,9 @@ def test_settings_are_japanese_first():
 @pytest.mark.django_db
 def test_healthz_reports_database_and_redis(client, settings, redis_url):
     settings.REDIS_URL = redis_url
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    }
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "redis": "ok"}
@@ -56,7 +62,9 @@ def test_healthz_reports_database_and_redis(client, settings, redis_url):
 def test_healthz_is_503_when_redis_is_down(client, settings):
     dead = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     settings.REDIS_URL = dead
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": dead}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": dead}
+    }
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["redis"] == "error"

@@ -78,4 +78,3 @@ def test_role_follows_admin_flag(db):
     user.role = Role.PARENT
     user.save()
     assert not user.is_staff
-

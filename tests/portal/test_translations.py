@@ -25,7 +25,11 @@ def test_every_string_is_translated_to_english(path):
     untranslated = [
         message.id
         for message in catalogue
-        if message.id and (message.fuzzy or not all(message.string if isinstance(message.string, tuple) else [message.string]))
+        if message.id
+        and (
+            message.fuzzy
+            or not all(message.string if isinstance(message.string, tuple) else [message.string])
+        )
     ]
     assert not untranslated, f"{path}: {untranslated}"
 
