@@ -168,6 +168,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# Behind the city's TLS proxy every request arrives from the proxy's address: rate limits per address
+# then read the client's address from X-Forwarded-For, trusting exactly this many proxies in front.
+ALLAUTH_TRUSTED_PROXY_COUNT: int = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="子育て支援ポータル")
 LOGIN_URL = "account_login"
