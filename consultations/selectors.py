@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from consultations.models import (
 )
 from facilities.models import Service
 from facilities.text import normalize
+from portal.spreadsheets import write_csv
 
 
 def site_for_specialist(user) -> UserSupportSite | None:
@@ -163,13 +163,17 @@ class MonthlyReport:
     def as_csv(self) -> str:
         """UTF-8 with a BOM so that Excel opens the Japanese text correctly."""
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
         site = self.site.name if self.site else _("市全体")
-        writer.writerow([_("実施場所"), _("年月"), _("区分"), _("項目"), _("件数")])
-        for section in self.sections:
-            for label, count in section.rows:
-                writer.writerow([site, f"{self.month:%Y-%m}", section.title, label, count])
-        return "\ufeff" + buffer.getvalue()
+        write_csv(
+            buffer,
+            [_("実施場所"), _("年月"), _("区分"), _("項目"), _("件数")],
+            (
+                [site, f"{self.month:%Y-%m}", section.title, label, count]
+                for section in self.sections
+                for label, count in section.rows
+            ),
+        )
+        return buffer.getvalue()
 
 
 def monthly_report(*, month: dt.date, site: UserSupportSite | None = None) -> MonthlyReport:

@@ -24,6 +24,7 @@ from consultations.models import AuditEntry, Case, FollowUp, Referral, UserSuppo
 from consultations.services import Household, Origin
 from portal.models import Role
 from portal.permissions import role_required
+from portal.spreadsheets import csv_attachment
 
 specialist_required = role_required(Role.SPECIALIST)
 report_viewers = role_required(Role.SPECIALIST, Role.CITY_STAFF)
@@ -401,9 +402,10 @@ def report_csv(request: HttpRequest) -> HttpResponse:
         site=monthly.site,
         detail=_("月次統計CSV %(month)s") % {"month": f"{monthly.month:%Y-%m}"},
     )
-    response = HttpResponse(monthly.as_csv().encode("utf-8"), content_type="text/csv; charset=utf-8")
-    name = f"consultations-{monthly.month:%Y-%m}-{monthly.site.pk if monthly.site else 'city'}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = csv_attachment(
+        filename=f"consultations-{monthly.month:%Y-%m}-{monthly.site.pk if monthly.site else 'city'}.csv"
+    )
+    response.write(monthly.as_csv())
     return response
 
 

@@ -23,6 +23,7 @@ from facilities.importing import ImportForm, export_services_csv, import_service
 from facilities.models import Service, Situation, SpecialHours, WeeklyHours
 from facilities.search import SEARCH_DATA_FIELDS, SearchResults, km, priced_for_text_checks
 from portal.permissions import city_staff_required
+from portal.spreadsheets import csv_attachment
 
 PAGE_SIZE = 20
 # Results are counted up to this many: a very common word (保育 matches half of a large directory)
@@ -239,7 +240,6 @@ def import_csv(request: HttpRequest) -> HttpResponse:
 @city_staff_required
 def export_csv(request: HttpRequest) -> HttpResponse:
     """一括出力: every entry in the import layout (UTF-8 with BOM so spreadsheet software reads it)."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="kosodate-shisetsu.csv"'
+    response = csv_attachment(filename="kosodate-shisetsu.csv")
     export_services_csv(response)
     return response

@@ -39,25 +39,41 @@ def safe_cell(value: Any) -> str:
     return text
 
 
+class CsvWriter:
+    """Writes the BOM on creation, then safe rows with CRLF; for exports that produce rows in a loop."""
+
+    def __init__(self, file: IO[str]) -> None:
+        file.write(BOM)
+        self._writer = csv.writer(file, lineterminator="\r\n")
+
+    def writerow(self, row: Sequence[Any]) -> None:
+        self._writer.writerow([safe_cell(cell) for cell in row])
+
+
 def write_csv(file: IO[str], header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Write BOM, header and rows to ``file`` one row at a time (rows may be a lazy iterator).
 
     ``file`` is anything with ``write(str)``: an open text file, an ``io.StringIO`` or an
     ``HttpResponse``. Returns the number of data rows written.
     """
-    file.write(BOM)
-    writer = csv.writer(file, lineterminator="\r\n")
-    writer.writerow([safe_cell(cell) for cell in header])
+    writer = CsvWriter(file)
+    writer.writerow(header)
     count = 0
     for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
+        writer.writerow(row)
         count += 1
     return count
 
 
-def csv_response(*, filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
-    """A download of the rows as ``filename`` (non-ASCII names are encoded per RFC 6266)."""
+def csv_attachment(*, filename: str) -> HttpResponse:
+    """An empty CSV download named ``filename`` (non-ASCII names encoded per RFC 6266) to write into."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+def csv_response(*, filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
+    """A download of the rows as ``filename``."""
+    response = csv_attachment(filename=filename)
     write_csv(response, header, rows)
     return response

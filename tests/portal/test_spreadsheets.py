@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from portal.spreadsheets import csv_response, safe_cell, write_csv
+from portal.spreadsheets import CsvWriter, csv_response, safe_cell, write_csv
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,10 @@ def test_csv_response_is_an_attachment_in_utf8_with_bom():
     assert body.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows == [["拠点名"], ["'@evil"], ["ひろば"]]
+
+
+def test_csv_writer_writes_rows_one_at_a_time_through_the_same_rules():
+    out = io.StringIO()
+    writer = CsvWriter(out)
+    writer.writerow(["+81", 12])
+    assert out.getvalue() == "\ufeff'+81,12\r\n"
