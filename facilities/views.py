@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 
 from django.conf import settings
 from django.contrib import messages
@@ -143,7 +142,7 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "today": today,
         "week": week,
         "exceptions": exceptions,
-        "json_ld": json.dumps(_json_ld(request, service), ensure_ascii=False),
+        "json_ld": _json_ld(request, service),
         "map_tile_url": settings.MAP_TILE_URL,
         "is_hub": service.category.slug == "hub",
     }
