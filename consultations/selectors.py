@@ -26,6 +26,7 @@ from consultations.models import (
 )
 from facilities.models import Service
 from facilities.text import normalize
+from portal.models import Role
 from portal.spreadsheets import write_csv
 
 
@@ -35,6 +36,12 @@ def site_for_specialist(user) -> UserSupportSite | None:
         Specialist.objects.select_related("site__service", "site__site_type").filter(user_id=user.pk).first()
     )
     return specialist.site if specialist else None
+
+
+def may_record_cooperation(user) -> bool:
+    """地域連携の記録 is kept by specialists of a site whose type does it (基本型): the view and the menu."""
+    site = site_for_specialist(user) if user.has_role(Role.SPECIALIST) else None
+    return site is not None and site.site_type.does_regional_cooperation
 
 
 def case_search(*, site: UserSupportSite, query: str = "", status: str = "") -> QuerySet[Case]:

@@ -348,9 +348,9 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
 @specialist_required
 def cooperation(request: HttpRequest) -> HttpResponse:
     """地域連携の記録: only for sites whose type does regional cooperation (基本型)."""
-    site = _site(request)
-    if not site.site_type.does_regional_cooperation:
+    if not selectors.may_record_cooperation(request.user):
         raise PermissionDenied
+    site = _site(request)
     form = forms.CooperationActivityForm(request.POST or None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
