@@ -17,9 +17,12 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import formats, timezone
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 # No record of this portal (contacts, bookings, reports) predates 2000; nor does a child of 18 or less.
@@ -57,8 +60,13 @@ class DateRange:
         anchor = anchor or timezone.localdate()
         return max(self.earliest(anchor), FLOOR), min(self.latest(anchor), CEILING - dt.timedelta(days=1))
 
-    def error(self, value: dt.date, *, anchor: dt.date | None = None) -> str | None:
-        """The message for a date outside the range (None when it is inside)."""
+    def error(
+        self, value: dt.date | None, *, anchor: dt.date | None = None, stored: object = None
+    ) -> str | None:
+        """The message for a date outside the range; None when it is inside, unknown, or equal to the
+        ``stored`` value (a relative range is not checked again on an unchanged value)."""
+        if value is None or value == stored:
+            return None
         earliest, latest = self.bounds(anchor)
         if value < earliest:
             return self.too_early % {"date": formats.date_format(earliest, "Y-m-d")}
@@ -68,7 +76,7 @@ class DateRange:
 
     def check(self, value: dt.date | None, *, field: str, anchor: dt.date | None = None) -> None:
         """Raise a ValidationError on ``field`` when ``value`` is outside the range."""
-        if value is not None and (message := self.error(value, anchor=anchor)):
+        if message := self.error(value, anchor=anchor):
             raise ValidationError({field: message})
 
     def widget_attrs(self, anchor: dt.date | None = None) -> dict[str, str]:
@@ -108,16 +116,62 @@ DUE = DateRange(
 )
 
 
-def check_past_moment(
-    value: dt.datetime | None, *, field: str, slack: dt.timedelta = dt.timedelta(minutes=1)
-) -> None:
+def past_moment_error(
+    value: dt.datetime | None, *, slack: dt.timedelta = dt.timedelta(minutes=1)
+) -> str | None:
     """A moment that has happened (相談日時): not before ``FLOOR``, not later than now (+ clock slack).
 
     Compared as aware datetimes: converting a year-1 value to a date in another zone would overflow.
     """
     if value is None:
-        return
+        return None
     if value < floor_datetime():
-        raise ValidationError({field: PAST.too_early % {"date": FLOOR.isoformat()}})
+        return PAST.too_early % {"date": FLOOR.isoformat()}
     if value > timezone.now() + slack:
-        raise ValidationError({field: _("未来の日時は入れられません。")})
+        return _("未来の日時は入れられません。")
+    return None
+
+
+def stored_value(instance: models.Model, field: str) -> object:
+    """The value of ``field`` as last saved (None for a new record).
+
+    Relative ranges are checked only on a value that changed: a due date that was right when typed
+    must not block an edit of the same record a year later.
+    """
+    if instance.pk is None:
+        return None
+    return type(instance)._base_manager.filter(pk=instance.pk).values_list(field, flat=True).first()
+
+
+def sane_constraint(field: str, *, moment: bool = False) -> models.CheckConstraint:
+    """The database's own guard: ``FLOOR`` ≤ value < ``CEILING`` (or unknown), whatever path wrote it."""
+    low, high = (floor_datetime(), ceiling_datetime()) if moment else (FLOOR, CEILING)
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__isnull": True})
+        | models.Q(**{f"{field}__gte": low, f"{field}__lt": high}),
+        name=f"%(app_label)s_%(class)s_{field}_sane",
+        violation_error_message=format_lazy(
+            _("日付が範囲外です（{floor}〜{ceiling}）。"),
+            floor=FLOOR.isoformat(),
+            ceiling=(CEILING - dt.timedelta(days=1)).isoformat(),
+        ),
+    )
+
+
+class DateRangeField(forms.DateField):
+    """A form date held to a ``DateRange``: the browser gets ``min``/``max`` (a hint), the server the
+    message. For plain forms; a model form leaves it to the model, which knows the stored value."""
+
+    def __init__(self, *, date_range: DateRange, **kwargs):
+        self.date_range = date_range
+        super().__init__(**kwargs)
+
+    def validate(self, value: dt.date | None) -> None:
+        super().validate(value)
+        if message := self.date_range.error(value):
+            raise ValidationError(message, code="out_of_range")
+
+    def get_bound_field(self, form, field_name):
+        # Each form holds its own copy of the field, so today's bounds are set per form.
+        self.widget.attrs.update(self.date_range.widget_attrs())
+        return super().get_bound_field(form, field_name)

@@ -52,14 +52,31 @@ def test_check_names_the_field_and_the_bound():
 
 def test_past_moment_refuses_year_one_and_the_future_but_allows_clock_slack():
     tz = timezone.get_default_timezone()
-    with pytest.raises(ValidationError):
-        dates.check_past_moment(dt.datetime(1, 1, 1, tzinfo=tz), field="contacted_at")
-    with pytest.raises(ValidationError):
-        dates.check_past_moment(dt.datetime(9999, 12, 31, 23, 59, tzinfo=tz), field="contacted_at")
-    with pytest.raises(ValidationError):
-        dates.check_past_moment(timezone.now() + dt.timedelta(minutes=5), field="contacted_at")
-    dates.check_past_moment(timezone.now() + dt.timedelta(seconds=30), field="contacted_at")
+    assert "2000-01-01" in dates.past_moment_error(dt.datetime(1, 1, 1, tzinfo=tz))
+    assert dates.past_moment_error(dt.datetime(9999, 12, 31, 23, 59, tzinfo=tz))
+    assert dates.past_moment_error(timezone.now() + dt.timedelta(minutes=5))
+    assert dates.past_moment_error(timezone.now() + dt.timedelta(seconds=30)) is None
+    assert dates.past_moment_error(None) is None
+
+
+def test_an_unchanged_stored_value_is_not_checked_again():
+    old = dt.date(2020, 1, 1)
+    assert dates.DUE.error(old, anchor=DAY)
+    assert dates.DUE.error(old, anchor=DAY, stored=old) is None
 
 
 def test_widget_attrs_give_the_bounds_to_the_browser():
     assert dates.FOLLOW_UP.widget_attrs(DAY) == {"min": "2026-11-30", "max": "2028-11-30"}
+
+
+def test_date_range_field_refuses_out_of_range_dates_and_tells_the_browser_its_bounds():
+    from django import forms
+
+    class Form(forms.Form):
+        day = dates.DateRangeField(date_range=dates.PAST, required=False)
+
+    form = Form({"day": "0001-01-01"})
+    assert not form.is_valid() and "2000-01-01" in form.errors["day"][0]
+    assert Form({"day": ""}).is_valid()
+    html = str(Form()["day"])
+    assert 'min="2000-01-01"' in html and f'max="{timezone.localdate():%Y-%m-%d}"' in html
