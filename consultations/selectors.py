@@ -359,8 +359,9 @@ def monthly_report(*, month: dt.date, site: UserSupportSite | None = None) -> Mo
 
 
 def booking_choices(referral: Referral) -> tuple[QuerySet, QuerySet]:
-    """代理予約の選択肢: the referred service's sessions open for booking now, and the children the
-    parent registered on the portal."""
+    """代理予約の選択肢: the referred service's sessions open for booking now that one of the
+    parent's registered children (or pregnancy) may book, and those children
+    (``Session.ineligibility_reason``, the booking feature's own rule)."""
     from facilities.bookings.models import Child as PortalChild
     from facilities.bookings.models import Session
 
@@ -372,4 +373,8 @@ def booking_choices(referral: Referral) -> tuple[QuerySet, QuerySet]:
         .with_seats()
     )
     children = PortalChild.objects.filter(parent_id=referral.case.parent_account_id)
-    return sessions, children
+    fits = [(session.pk, child.pk) for session in sessions for child in children if session.accepts(child)]
+    return (
+        sessions.filter(pk__in={session_id for session_id, _child_id in fits}),
+        children.filter(pk__in={child_id for _session_id, child_id in fits}),
+    )
