@@ -24,10 +24,6 @@ from hubs.services import REPORT_COUNT_FIELDS, previous_month
 from portal.permissions import city_staff_required
 
 FILED = [MonthlyReport.Status.SUBMITTED, MonthlyReport.Status.ACCEPTED]
-BANDS_OF_TYPE = {
-    Hub.Type.GENERAL: [Hub.Band.DAYS_3_4, Hub.Band.DAYS_5, Hub.Band.DAYS_6_7],
-    Hub.Type.COLLABORATIVE: [Hub.Band.DAYS_3_4, Hub.Band.DAYS_5_7],
-}
 
 
 def fiscal_year_of(day: dt.date) -> int:
@@ -115,9 +111,9 @@ def _overview_context(year: int) -> dict:
         row["collaborative_pct"] = round(100 * row["collaborative"] / widest)
     bands = Counter((h.hub_type, h.open_days_band) for h in approved)
     band_rows = [
-        {"type": Hub.Type(t).label, "band": Hub.Band(b).label, "count": bands[(t, b)]}
-        for t, type_bands in BANDS_OF_TYPE.items()
-        for b in type_bands
+        {"type": label, "band": band_label, "count": bands[(t, band)]}
+        for t, label in Hub.Type.choices
+        for band, band_label in rules.band_choices(t)
     ]
     addon_rows = [
         {"label": rules.ADDON_LABELS[name], "count": sum(getattr(h, name) for h in approved)}

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from facilities.models import Service
+from facilities.models import Service, SpecialHours
 from hubs import rules
 from portal.models import Role
 
@@ -59,14 +59,6 @@ class Hub(models.Model):
         APPROVED = "approved", _("承認")
         SUSPENDED = "suspended", _("休止")
         ABOLISHED = "abolished", _("廃止")
-
-    class Band(models.TextChoices):
-        """開設日数の区分 (the seed's bands)."""
-
-        DAYS_3_4 = "3-4", _("週3～4日")
-        DAYS_5 = "5", _("週5日")
-        DAYS_6_7 = "6-7", _("週6～7日")
-        DAYS_5_7 = "5-7", _("週5～7日")
 
     # Who may move a hub to which status (申請中 → 審査中 → 承認 → 休止 / 廃止).
     TRANSITIONS = {
@@ -139,8 +131,7 @@ class Hub(models.Model):
         return rules.open_days_band(self.hub_type, self.open_days_per_week)
 
     def get_open_days_band_display(self) -> str:
-        band = self.open_days_band
-        return self.Band(band).label if band else str(_("要件外（週3日未満）"))
+        return band_display(self.hub_type, self.open_days_band)
 
     @property
     def shortest_open_day_hours(self) -> dt.timedelta | None:
@@ -176,13 +167,42 @@ class Hub(models.Model):
             return UserSupportSite.objects.none()
         return UserSupportSite.objects.filter(conditions).select_related("service")
 
+    def approved_on(self) -> dt.date | None:
+        """The day of the hub's last 承認: the rules in force then judge what an edit leaves unchanged."""
+        if not self.pk:
+            return None
+        last = self.transitions.filter(to_status=self.Status.APPROVED).order_by("-at").first()
+        return timezone.localtime(last.at).date() if last else None
+
+    def unchanged_sections(self, periods, staff_counts: tuple[int, int]) -> set[str]:
+        """Parts of the record (``rules.HUB_SECTIONS``) the proposed values leave as stored."""
+        if not self.pk:
+            return set()
+        stored = Hub.objects.select_related("service").get(pk=self.pk)
+        if stored.hub_type != self.hub_type:
+            return set()  # every number depends on the type
+        same = {
+            "hours": set(stored.periods()) == set(periods),
+            "staff": stored.staff_counts() == tuple(staff_counts),
+            "hub": all(
+                getattr(stored, name) == getattr(self, name)
+                for name in ("place_kind", "has_permanent_site", *rules.ADDON_TYPES)
+            ),
+        }
+        return {section for section, unchanged in same.items() if unchanged}
+
     def rule_errors(
-        self, *, periods=None, staff_counts: tuple[int, int] | None = None
+        self, *, periods=None, staff_counts: tuple[int, int] | None = None, recheck_all: bool = False
     ) -> list[ValidationError]:
-        """The seed's rules for this hub; ``periods``/``staff_counts`` let a caller check proposed values."""
+        """The hub rules for this hub; ``periods``/``staff_counts`` let a caller check proposed values.
+
+        What changes is checked against the rules in force today; what an edit leaves as stored,
+        against the rules in force on the hub's last approval (``rules.hub_errors``). ``recheck_all``
+        (registration, approval) checks everything against today's rules.
+        """
         if periods is None:
             periods = self.periods() if self.service_id else []
-        qualified, facility = staff_counts if staff_counts is not None else self.staff_counts()
+        counts = staff_counts if staff_counts is not None else self.staff_counts()
         return rules.hub_errors(
             hub_type=self.hub_type,
             place_kind=self.place_kind,
@@ -190,14 +210,23 @@ class Hub(models.Model):
             operator_runs_user_support=self.operator_runs_user_support,
             has_permanent_site=self.has_permanent_site,
             periods=periods,
-            qualified_staff=qualified,
-            facility_staff=facility,
+            qualified_staff=counts[0],
+            facility_staff=counts[1],
+            on=timezone.localdate(),
+            unchanged=set() if recheck_all else self.unchanged_sections(periods, counts),
+            approved_on=self.approved_on(),
         )
 
     def clean(self) -> None:
         errors = self.rule_errors()
         if errors:
             raise ValidationError(errors)
+
+
+def band_display(hub_type: str, band: str | None) -> str:
+    """The label of a 開設日数の区分, or why a hub has none."""
+    labels = dict(rules.band_choices(hub_type))
+    return labels[band] if band in labels else str(_("要件外（開設日数が足りません）"))
 
 
 class HubStaffMember(models.Model):
@@ -339,18 +368,30 @@ class PopupPlaza(models.Model):
         return self.service.name
 
     def days(self) -> list[rules.PopupDay]:
-        return [
-            rules.PopupDay(s.date, s.opens_at, s.closes_at)
-            for s in self.service.special_hours.all()
-            if not s.is_closed
-        ]
+        return days_of(self.service.special_hours.all())
 
     def clean(self) -> None:
+        """The 出張ひろば rules over the hub's dates: this popup's coming dates against all the others."""
+        today = timezone.localdate()
+        others = days_of(
+            SpecialHours.objects.filter(service__popup_plaza__hub_id=self.hub_id).exclude(
+                service_id=self.service_id
+            )
+        )
         errors = rules.popup_errors(
-            hub_type=self.hub.hub_type, hub_has_popup_addon=self.hub.addon_popup, days=self.days()
+            hub_type=self.hub.hub_type,
+            hub_has_popup_addon=self.hub.addon_popup,
+            days=[d for d in self.days() if d.date >= today],
+            kept_days=others,
+            today=today,
         )
         if errors:
             raise ValidationError(errors)
+
+
+def days_of(special_hours) -> list[rules.PopupDay]:
+    """The open dates among ``SpecialHours`` rows, as the 出張ひろば rules read them."""
+    return [rules.PopupDay(s.date, s.opens_at, s.closes_at) for s in special_hours if not s.is_closed]
 
 
 def first_of_month(day: dt.date) -> dt.date:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from facilities.models import Organization, Service, WeeklyHours
+from hubs import rules
 from hubs.models import Hub, HubChangeRequest, HubTransition
+from hubs.rules import GENERAL
 from tests.conftest import make_user
 from tests.consultations.factories import SiteFactory
 from tests.hubs.conftest import hub_form_data
@@ -72,7 +76,8 @@ def test_two_hour_days_refused_with_the_rule_named_and_nothing_saved(city_client
     data |= {"op-organization": "", "op-new_name": "NPO法人のこらない", "op-new_kind": "npo"}
     response = city_client.post(reverse("hubs:register"), data)
     assert response.status_code == 400
-    assert "開設時間の要件（一般型は1日5時間以上）" in response.content.decode()
+    hours = rules.hours_text(rules.in_force().min_daily_hours[GENERAL])
+    assert f"開設時間の要件（一般型は1日{hours}以上）" in response.content.decode()
     assert "何も保存していません" in response.content.decode()
     assert Service.objects.count() == services_before
     assert Organization.objects.count() == orgs_before
@@ -246,12 +251,14 @@ def test_hub_staff_propose_a_change_that_city_staff_accept(staff_client, own_hub
 
 
 def test_a_proposal_breaking_a_rule_is_refused_at_once(staff_client, own_hub):
+    minimum = rules.in_force().min_daily_hours[GENERAL]
+    short = (dt.datetime(2026, 1, 1, 10) + minimum - dt.timedelta(minutes=1)).time()
     response = staff_client.post(
         reverse("hubs:propose", args=[own_hub.pk]),
-        _proposal(own_hub, [(d, "10:00", "14:59") for d in range(5)]),
+        _proposal(own_hub, [(d, "10:00", f"{short:%H:%M}") for d in range(5)]),
     )
     assert response.status_code == 400
-    assert "1日5時間以上" in response.content.decode()
+    assert f"1日{rules.hours_text(minimum)}以上" in response.content.decode()
     assert not HubChangeRequest.objects.exists()
 
 

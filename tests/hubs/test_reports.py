@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from facilities.models import SpecialHours
-from hubs.models import MonthlyReport
+from hubs.models import MonthlyReport, PopupPlaza
 from hubs.prefill import booked_attendance, report_prefill
 from hubs.selectors import add_months
 from tests.hubs.factories import HubFactory
@@ -53,13 +53,18 @@ def test_prefill_counts_open_days_from_the_schedule_less_closed_dates():
 
 
 def test_prefill_counts_popup_dates_of_the_month(city_staff):
-    from hubs import services
-    from hubs.rules import PopupDay
-    from tests.hubs.factories import LocationFactory
 
     hub = HubFactory(addon_popup=True)
-    days = [PopupDay(dt.date(2026, 6, 2) + dt.timedelta(weeks=w), dt.time(10), dt.time(15)) for w in range(6)]
-    services.popup_create(by=city_staff, hub=hub, location=LocationFactory(), days=days)
+    popup = PopupPlaza.objects.create(hub=hub, service=HubFactory().service)
+    SpecialHours.objects.bulk_create(  # dates of months past, as registered back then
+        SpecialHours(
+            service=popup.service,
+            date=dt.date(2026, 6, 2) + dt.timedelta(weeks=w),
+            opens_at=dt.time(10),
+            closes_at=dt.time(15),
+        )
+        for w in range(6)
+    )
     assert report_prefill(hub, dt.date(2026, 6, 1))["popup_days"] == 5
     assert report_prefill(hub, dt.date(2026, 7, 1))["popup_days"] == 1
 
