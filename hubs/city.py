@@ -20,7 +20,7 @@ from facilities.models import Area
 from hubs import rules
 from hubs.models import Hub, MonthlyReport
 from hubs.selectors import add_months, hubs_with_schedule, overdue_reports
-from hubs.services import REPORT_COUNT_FIELDS, previous_month
+from hubs.services import previous_month
 from portal.permissions import city_staff_required
 
 FILED = [MonthlyReport.Status.SUBMITTED, MonthlyReport.Status.ACCEPTED]
@@ -49,11 +49,7 @@ class HubTotals:
 
     @property
     def users(self) -> int:
-        t = self.totals
-        return sum(
-            t.get(f, 0)
-            for f in ("parents", "children_age0", "children_age1", "children_age2", "children_age3_plus")
-        )
+        return sum(self.totals.get(name, 0) for name in MonthlyReport.user_fields())
 
 
 def annual_totals(year: int, hubs: list[Hub]) -> tuple[list[HubTotals], dict[str, HubTotals]]:
@@ -65,7 +61,7 @@ def annual_totals(year: int, hubs: list[Hub]) -> tuple[list[HubTotals], dict[str
         .annotate(
             months=Count("pk"),
             no_course_months=Count("pk", filter=Q(courses_held=0)),
-            **{f"sum_{name}": Sum(name) for name in REPORT_COUNT_FIELDS},
+            **{f"sum_{name}": Sum(name) for name in MonthlyReport.count_fields()},
         )
     )
     by_hub = {row["hub_id"]: row for row in rows}
@@ -76,7 +72,7 @@ def annual_totals(year: int, hubs: list[Hub]) -> tuple[list[HubTotals], dict[str
             hub=hub,
             months=row.get("months", 0),
             no_course_months=row.get("no_course_months", 0),
-            totals={name: row.get(f"sum_{name}") or 0 for name in REPORT_COUNT_FIELDS},
+            totals={name: row.get(f"sum_{name}") or 0 for name in MonthlyReport.count_fields()},
         )
         per_hub.append(item)
         subtotal = per_type[hub.hub_type]
@@ -159,7 +155,6 @@ def annual_csv(request: HttpRequest) -> HttpResponse:
     year = _year_param(request)
     hubs = list(hubs_with_schedule().exclude(status__in=[Hub.Status.APPLIED, Hub.Status.UNDER_REVIEW]))
     per_hub, per_type = annual_totals(year, hubs)
-    labels = {name: MonthlyReport._meta.get_field(name).verbose_name for name in REPORT_COUNT_FIELDS}
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(
@@ -178,7 +173,7 @@ def annual_csv(request: HttpRequest) -> HttpResponse:
             *[rules.ADDON_LABELS[name] for name in rules.ADDON_TYPES],
             _("報告のあった月数"),
             _("講習等のなかった月数"),
-            *[labels[name] for name in REPORT_COUNT_FIELDS],
+            *[MonthlyReport.label(name) for name in MonthlyReport.count_fields()],
             _("延べ利用者数"),
         ]
     )
@@ -201,7 +196,7 @@ def annual_csv(request: HttpRequest) -> HttpResponse:
                 *[1 if getattr(hub, name) else 0 for name in rules.ADDON_TYPES],
                 item.months,
                 item.no_course_months,
-                *[item.totals[name] for name in REPORT_COUNT_FIELDS],
+                *[item.totals[name] for name in MonthlyReport.count_fields()],
                 item.users,
             ]
         )
@@ -213,7 +208,7 @@ def annual_csv(request: HttpRequest) -> HttpResponse:
                 *blank,
                 totals.months,
                 totals.no_course_months,
-                *[totals.totals.get(name, 0) for name in REPORT_COUNT_FIELDS],
+                *[totals.totals.get(name, 0) for name in MonthlyReport.count_fields()],
                 totals.users,
             ]
         )

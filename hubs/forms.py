@@ -293,29 +293,21 @@ class MonthForm(forms.Form):
 
 
 class ReportForm(forms.ModelForm):
+    """The month's counts, grouped as ``MonthlyReport.GROUPS`` declares them, and a note."""
+
     class Meta:
         model = MonthlyReport
-        fields = [
-            "days_opened",
-            "parents",
-            "children_age0",
-            "children_age1",
-            "children_age2",
-            "children_age3_plus",
-            "consultations",
-            "courses_held",
-            "course_attendance",
-            "popup_days",
-            "popup_users",
-            "community_activities",
-            "note",
-        ]
+        fields = [*MonthlyReport.count_fields(), "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for name in self.Meta.fields[:-1]:
+        for name in MonthlyReport.count_fields():
             self.fields[name].widget.attrs.update({"min": 0, "inputmode": "numeric"})
+
+    def fieldsets(self) -> list[tuple[str, list]]:
+        """(legend, bound fields) per group; the note comes last on its own."""
+        return [(group.title, [self[name] for name in group.fields]) for group in MonthlyReport.GROUPS]
 
 
 class DecisionForm(forms.Form):

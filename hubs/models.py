@@ -8,6 +8,7 @@ live in ``hubs/rules.py`` and are applied by ``Hub.clean()`` / ``PopupPlaza.clea
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -338,12 +339,84 @@ class HubChangeRequest(models.Model):
         return f"{self.hub} ({self.proposed_at:%Y-%m-%d})"
 
     def hours_display(self) -> list[str]:
-        from facilities.models import WeeklyHours
+        return [_period_text(p) for p in self.proposed_periods()]
 
+    def proposed_periods(self) -> list[rules.Period]:
         return [
-            f"{WeeklyHours.Weekday(int(day)).label} {opens}–{closes}"
+            rules.Period(int(day), dt.time.fromisoformat(opens), dt.time.fromisoformat(closes))
             for day, opens, closes in self.data.get("hours", [])
         ]
+
+    def diff(self) -> list[DiffRow]:
+        """Before (the hub as it is now) → after (as proposed), row by row, for city staff's review.
+
+        A part the proposal does not carry stays as it is. The 開設日数の区分 row is derived from the
+        hours, so a band change (which changes the subsidy) is called out even if nobody typed it.
+        """
+        hub, service = self.hub, self.hub.service
+        rows = [
+            DiffRow(
+                str(Service._meta.get_field(name).verbose_name),
+                getattr(service, name) or "",
+                self.data.get(name, getattr(service, name)) or "",
+            )
+            for name in ("description", "phone", "email", "url")
+        ]
+        before = sorted(hub.periods(), key=_period_key)
+        after = sorted(self.proposed_periods(), key=_period_key) if "hours" in self.data else before
+        rows.append(
+            DiffRow(
+                str(_("開設時間")),
+                "、".join(_period_text(p) for p in before),
+                "、".join(_period_text(p) for p in after),
+            )
+        )
+        staff_before = "、".join(f"{m.name}（{m.get_kind_display()}）" for m in hub.staff.all())
+        staff_after = (
+            "、".join(f"{name}（{HubStaffMember.Kind(kind).label}）" for name, kind in self.data["staff"])
+            if "staff" in self.data
+            else staff_before
+        )
+        rows.append(DiffRow(str(_("従事者")), staff_before, staff_after))
+        days_after = len(rules.daily_hours(after))
+        band_after = band_display(hub.hub_type, rules.open_days_band(hub.hub_type, days_after))
+        rows.append(
+            DiffRow(
+                str(_("開設日数の区分")),
+                _days_and_band(hub.open_days_per_week, hub.get_open_days_band_display()),
+                _days_and_band(days_after, band_after),
+                is_band=True,
+            )
+        )
+        return rows
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    """One line of a change request's review: what it is, before and after."""
+
+    label: str
+    before: str
+    after: str
+    is_band: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def _period_key(period: rules.Period) -> tuple:
+    return (period.weekday, period.opens_at)
+
+
+def _period_text(period: rules.Period) -> str:
+    from facilities.models import WeeklyHours
+
+    return f"{WeeklyHours.Weekday(period.weekday).label} {period.opens_at:%H:%M}–{period.closes_at:%H:%M}"
+
+
+def _days_and_band(days: int, band: str) -> str:
+    return str(_("週%(days)s日（%(band)s）") % {"days": days, "band": band})
 
 
 class PopupPlaza(models.Model):
@@ -398,11 +471,43 @@ def first_of_month(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
+@dataclass(frozen=True)
+class ReportGroup:
+    """One group of a monthly report's counts: a fieldset of the form, a block of the detail page."""
+
+    key: str
+    title: str
+    fields: tuple[str, ...]
+
+
 class MonthlyReport(models.Model):
     """月次実績報告: what a hub did in one month, filed by hub staff and accepted by city staff.
 
-    Counts of users are 延べ (a family coming on three days counts three times).
+    Counts of users are 延べ (a family coming on three days counts three times). Every count is
+    declared once in :attr:`GROUPS`; the form, the detail page, the city's totals and the CSV read
+    it, so a new statistic is one field here (and its migration).
     """
+
+    GROUPS = (
+        ReportGroup("opening", _("開設"), ("days_opened",)),
+        ReportGroup(
+            "users",  # 延べ利用者数 is their sum
+            _("利用者数（延べ）"),
+            ("parents", "children_age0", "children_age1", "children_age2", "children_age3_plus"),
+        ),
+        ReportGroup(
+            "activities",
+            _("相談・講習・出張ひろば・地域支援"),
+            (
+                "consultations",
+                "courses_held",
+                "course_attendance",
+                "popup_days",
+                "popup_users",
+                "community_activities",
+            ),
+        ),
+    )
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("下書き")
@@ -454,14 +559,26 @@ class MonthlyReport(models.Model):
     def __str__(self) -> str:
         return f"{self.hub} {self.month:%Y-%m}"
 
-    @property
-    def children(self) -> int:
-        return self.children_age0 + self.children_age1 + self.children_age2 + self.children_age3_plus
+    @classmethod
+    def count_fields(cls) -> list[str]:
+        return [name for group in cls.GROUPS for name in group.fields]
+
+    @classmethod
+    def user_fields(cls) -> tuple[str, ...]:
+        return next(group.fields for group in cls.GROUPS if group.key == "users")
+
+    @classmethod
+    def label(cls, name: str) -> str:
+        return str(cls._meta.get_field(name).verbose_name)
 
     @property
     def total_users(self) -> int:
         """延べ利用者数: parents and children."""
-        return self.parents + self.children
+        return sum(getattr(self, name) for name in self.user_fields())
+
+    def grouped_counts(self) -> list[tuple[ReportGroup, list[tuple[str, int]]]]:
+        """(group, [(label, count)]) for the detail page."""
+        return [(g, [(self.label(name), getattr(self, name)) for name in g.fields]) for g in self.GROUPS]
 
     @property
     def no_courses(self) -> bool:

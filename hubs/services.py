@@ -170,24 +170,17 @@ def hub_transition(*, by: User, hub: Hub, to_status: str, reason: str = "") -> H
     return hub
 
 
-def proposal_periods(data: dict) -> list[rules.Period]:
-    return [
-        rules.Period(int(day), dt.time.fromisoformat(opens), dt.time.fromisoformat(closes))
-        for day, opens, closes in data["hours"]
-    ]
-
-
-def _apply_proposal(hub: Hub, data: dict) -> tuple[list[rules.Period], list[StaffEntry]]:
+def _apply_proposal(hub: Hub, change: HubChangeRequest) -> tuple[list[rules.Period], list[StaffEntry]]:
     for field in ("description", "phone", "email", "url"):
-        setattr(hub.service, field, data[field])
-    return proposal_periods(data), [(name, kind) for name, kind in data["staff"]]
+        setattr(hub.service, field, change.data[field])
+    return change.proposed_periods(), [(name, kind) for name, kind in change.data["staff"]]
 
 
 @transaction.atomic
 def hub_change_propose(*, by: User, hub: Hub, data: dict, note: str = "") -> HubChangeRequest:
     """Hub staff propose a change to their own hub (変更の申し出); checked against the rules now."""
     preview = Hub.objects.select_related("service").get(pk=hub.pk)
-    periods, staff = _apply_proposal(preview, data)
+    periods, staff = _apply_proposal(preview, HubChangeRequest(hub=hub, data=data))
     _check(preview, periods, staff)
     return HubChangeRequest.objects.create(hub=hub, proposed_by=by, data=data, note=note)
 
@@ -204,7 +197,7 @@ def hub_change_decide(
         raise ValidationError(_("見送る理由をコメントに入れてください。"), code="comment_required")
     if accept:
         hub = Hub.objects.select_related("service__organization", "service__location").get(pk=change.hub_id)
-        periods, staff = _apply_proposal(hub, change.data)
+        periods, staff = _apply_proposal(hub, change)
         hub_update(by=by, hub=hub, periods=periods, staff=staff)
     change.status = HubChangeRequest.Status.ACCEPTED if accept else HubChangeRequest.Status.DECLINED
     change.decided_by, change.decided_at, change.comment = by, timezone.now(), comment.strip()
@@ -341,22 +334,6 @@ def popup_date_withdraw(*, by: User, popup_day: SpecialHours, reason: str) -> in
     cancelled = _tell_booked_parents(by=by, popup_day=popup_day, reason=reason.strip())
     popup_day.delete()
     return cancelled
-
-
-REPORT_COUNT_FIELDS = [
-    "days_opened",
-    "parents",
-    "children_age0",
-    "children_age1",
-    "children_age2",
-    "children_age3_plus",
-    "consultations",
-    "courses_held",
-    "course_attendance",
-    "popup_days",
-    "popup_users",
-    "community_activities",
-]
 
 
 @transaction.atomic

@@ -37,7 +37,7 @@ from hubs.forms import (
     staff_from,
 )
 from hubs.models import Hub, HubChangeRequest, MonthlyReport, PopupPlaza, first_of_month
-from hubs.prefill import report_prefill
+from hubs.prefill import Difference, recorded_differences, report_prefill
 from portal.models import Role
 from portal.permissions import city_staff_required, role_required
 
@@ -348,7 +348,7 @@ def popup_date(request: HttpRequest, pk: int) -> HttpResponse:
 def report_list(request: HttpRequest, pk: int) -> HttpResponse:
     """Reports of one hub; hub staff pick a month to file."""
     hub = _get_hub_for_user(request, pk)
-    form = MonthForm(request.GET or None)
+    form = MonthForm(request.GET or None, initial={"month": selectors.month_due(hub)})
     if request.GET and form.is_valid():
         month = form.cleaned_data["month"]
         if month <= first_of_month(timezone.localdate()):
@@ -377,19 +377,25 @@ def report_edit(request: HttpRequest, pk: int, year: int, month: int) -> HttpRes
     elif not report.is_editable:
         return redirect("hubs:report_detail", pk=report.pk)
     form = ReportForm(request.POST or None, instance=report)
+    differences: list[Difference] = []
     if request.method == "POST" and form.is_valid():
-        submit = "submit" in request.POST
-        try:
-            report = services.report_save(by=request.user, report=form.save(commit=False), submit=submit)
-            messages.success(request, _("報告を提出しました。") if submit else _("下書きを保存しました。"))
-            return redirect("hubs:report_detail", pk=report.pk)
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "hubs/report_form.html", {"hub": hub, "form": form, "report": report}, status=status
-    )
+        submit = "submit" in request.POST or "submit_anyway" in request.POST
+        draft = form.save(commit=False)
+        if submit and "submit_anyway" not in request.POST:
+            differences = recorded_differences(draft)
+        if not differences:
+            try:
+                report = services.report_save(by=request.user, report=draft, submit=submit)
+                messages.success(
+                    request, _("報告を提出しました。") if submit else _("下書きを保存しました。")
+                )
+                return redirect("hubs:report_detail", pk=report.pk)
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+    status = 400 if form.errors else 200
+    context = {"hub": hub, "form": form, "report": report, "differences": differences}
+    return render(request, "hubs/report_form.html", context, status=status)
 
 
 @hub_people_required

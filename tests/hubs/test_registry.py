@@ -317,3 +317,39 @@ def test_admin_lists_and_edits_hubs_but_status_changes_go_through_the_log(city_c
     assert page.status_code == 200
     assert 'name="status"' not in page.content.decode()
     assert city_client.get(reverse("admin:hubs_hub_add")).status_code == 403
+
+
+def test_a_change_request_is_reviewed_as_a_diff_with_the_band_change_called_out(
+    staff_client, own_hub, client, city_staff
+):
+    staff_client.post(
+        reverse("hubs:propose", args=[own_hub.pk]),
+        _proposal(own_hub, [(d, "10:00", "16:00") for d in range(6)]),
+    )
+    change = HubChangeRequest.objects.get()
+    rows = {row.label: row for row in change.diff()}
+    assert rows["電話番号"].changed and rows["電話番号"].after == "0120-111-222"
+    assert not rows["従事者"].changed  # the same two people
+    band = rows["開設日数の区分"]
+    assert band.changed and band.is_band
+    assert own_hub.get_open_days_band_display() in band.before
+    assert dict(rules.band_choices(GENERAL))[rules.open_days_band(GENERAL, 6)] in band.after
+    client.force_login(city_staff)
+    body = client.get(reverse("hubs:detail", args=[own_hub.pk])).content.decode()
+    assert "開設日数の区分が変わります" in body and "<strong>0120-111-222</strong>" in body
+
+
+def test_a_diff_of_unchanged_hours_calls_out_no_band_change_and_escapes_what_was_typed(
+    own_hub, hub_staff, client, city_staff
+):
+    hours = [[p.weekday, f"{p.opens_at:%H:%M}", f"{p.closes_at:%H:%M}"] for p in own_hub.periods()]
+    change = HubChangeRequest.objects.create(
+        hub=own_hub, proposed_by=hub_staff, data={"phone": "<script>alert(1)</script>", "hours": hours}
+    )
+    rows = {row.label: row for row in change.diff()}
+    assert not rows["開設時間"].changed and not rows["開設日数の区分"].changed
+    assert rows["電話番号"].changed
+    client.force_login(city_staff)
+    body = client.get(reverse("hubs:detail", args=[own_hub.pk])).content.decode()
+    assert "&lt;script&gt;alert(1)" in body and "<script>alert(1)" not in body
+    assert "開設日数の区分が変わります" not in body
