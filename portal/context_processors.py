@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django.apps import apps
-from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+
+from portal.i18n import city_name
 
 
 def _nav_items(request: HttpRequest, attribute: str) -> list[dict[str, str]]:
@@ -26,5 +27,5 @@ def navigation(request: HttpRequest) -> dict:
     return {
         "public_nav": _nav_items(request, "main_nav"),
         "staff_nav": _nav_items(request, "staff_nav"),
-        "city_name": settings.CITY_NAME,
+        "city_name": city_name(),
     }
