@@ -108,7 +108,7 @@ def _searchable_fields_changed(instance: models.Model, fields: list[str]) -> boo
 
 
 class Category(models.Model):
-    """サービス種別. Seeded from DOMAIN.md; city staff may add more. A child narrows its parent
+    """サービス種別. Seeded with the services the national 利用者支援事業 and 地域子育て支援拠点事業 name; city staff may add more. A child narrows its parent
     (子育て短期支援 → ショートステイ / トワイライトステイ)."""
 
     slug = models.SlugField(_("コード"), unique=True)
@@ -433,15 +433,6 @@ class WeeklyHours(models.Model):
     @property
     def overnight(self) -> bool:
         return self.closes_at <= self.opens_at
-
-    @property
-    def duration(self) -> dt.timedelta:
-        """Length of the period; an overnight period wraps past midnight."""
-        start = dt.datetime.combine(dt.date.min, self.opens_at)
-        end = dt.datetime.combine(dt.date.min, self.closes_at)
-        if self.overnight:
-            end += dt.timedelta(days=1)
-        return end - start
 
 
 class SpecialHours(models.Model):

@@ -43,7 +43,6 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "csp",
     "django_htmx",
-    "django_filters",
     "simple_history",
     "template_partials",
     "portal",
