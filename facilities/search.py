@@ -540,6 +540,10 @@ class SearchResults:
     (rows wanted ÷ share of services matching) rows, or start from the grams index when the word is
     rare. Several words (the score is a sum) or a distance order rank every match, as before.
 
+    With ``now``, services open then come first among equally relevant ones when the matches number
+    at most ``cap`` (``open_first``): they are then ranked all at once, which costs little. Beyond the
+    cap the order is that of ``search_services`` without ``now``.
+
     Build and read it inside ``priced_for_text_checks()`` (the search view does).
     """
 
@@ -565,9 +569,10 @@ class SearchResults:
         self.few = self._few_filtered(filters)
         if self.few is not None:
             self.filtered = Service.objects.filter(_pk_in(self.few))
-        self.ranked = _ranked(
-            self.filtered, self.words, point, sort, indexed=self.few is None, any_word=any_word, now=now
+        self.ranking = functools.partial(
+            _ranked, self.filtered, self.words, point, sort, indexed=self.few is None, any_word=any_word
         )
+        self.ranked = self.ranking()
 
     def _few_filtered(self, filters: dict[str, Any]) -> list[int] | None:
         """The ids the filters leave, when they leave at most FEW_SERVICES and there are words to check.
@@ -591,7 +596,7 @@ class SearchResults:
     @functools.cached_property
     def _few_ranked_ids(self) -> list[int]:
         """All matches among the few filtered services, ranked: one query serves count and pages."""
-        return list(self.ranked.values_list("pk", flat=True))
+        return list(self._ordered().values_list("pk", flat=True))
 
     def __getitem__(self, index: slice) -> list[Service]:
         start, stop = index.start or 0, index.stop
@@ -605,38 +610,43 @@ class SearchResults:
     def _ranked_ids(self, stop: int) -> list[int]:
         if self.few is not None:
             return self._few_ranked_ids[:stop]
-        if len(self.words) != 1 or self.point is not None:
-            return list(self.ranked.values_list("pk", flat=True)[:stop])
+        if len(self.words) != 1 or self.point is not None or self.open_first:
+            return list(self._ordered().values_list("pk", flat=True)[:stop])
         word = self.words[0]
         ids: list[int] = []
         higher = Q()
-        # With a time, each tier is asked twice: the services open then, then the others.
-        by_opening = (
-            [Q()] if self.now is None else [open_at_condition(self.now), ~open_at_condition(self.now)]
-        )
         lower = [(points, Q(), False, match) for points, match in word.lower_tiers()]
         name_tiers = [
             (points, condition, by_index, word.text_match()) for points, condition, by_index in word.tiers()
         ]
         for _points, condition, sorted_by_index, match in [*name_tiers, *lower]:
-            for opening in by_opening:
-                tier = self.filtered.filter(condition & ~higher if higher else condition)
-                if not sorted_by_index:
-                    # Exact and prefix tiers are range scans of the name and reading indexes. The others
-                    # repeat the text match, which their conditions imply: a rare (or unknown) word is
-                    # then found through the grams index instead of a walk of the whole 五十音 order.
-                    # After the name conditions, as PostgreSQL checks them in the order written and
-                    # prices both alike, though a name LIKE costs a fraction of the grams check.
-                    tier = tier.filter(match)
-                # Ordering by an expression keeps PostgreSQL from walking the reading index for a level
-                # whose rows cluster in one stretch of it (names starting with 保育 all read ほいく…).
-                order = Concat("search_reading", Value("")) if sorted_by_index else F("search_reading")
-                tier = tier.filter(opening).order_by(order, "pk")
-                ids += tier.values_list("pk", flat=True)[: stop - len(ids)]
-                if len(ids) >= stop:
-                    return ids
+            tier = self.filtered.filter(condition & ~higher if higher else condition)
+            if not sorted_by_index:
+                # Exact and prefix tiers are range scans of the name and reading indexes. The others
+                # repeat the text match, which their conditions imply: a rare (or unknown) word is
+                # then found through the grams index instead of a walk of the whole 五十音 order.
+                # After the name conditions, as PostgreSQL checks them in the order written and
+                # prices both alike, though a name LIKE costs a fraction of the grams check.
+                tier = tier.filter(match)
+            # Ordering by an expression keeps PostgreSQL from walking the reading index for a level
+            # whose rows cluster in one stretch of it (names starting with 保育 all read ほいく…).
+            order = Concat("search_reading", Value("")) if sorted_by_index else F("search_reading")
+            ids += tier.order_by(order, "pk").values_list("pk", flat=True)[: stop - len(ids)]
+            if len(ids) >= stop:
+                break
             higher |= condition if condition else match
         return ids
+
+    @functools.cached_property
+    def open_first(self) -> bool:
+        """Whether services open at ``now`` come first among equally relevant ones: when there is a
+        ``now`` and the matches number at most ``cap`` (then ranking them all costs little). Beyond
+        the cap a tier stays in 五十音 order: finding the open ones of 50,000 matches at night would
+        read them all."""
+        return self.now is not None and self.count() <= self.cap
+
+    def _ordered(self) -> QuerySet[Service]:
+        return self.ranking(now=self.now) if self.open_first else self.ranked
 
 
 def km(distance: float | None) -> float | None:
