@@ -93,6 +93,7 @@ def search_data(service: Service) -> dict[str, str]:
     location = service.location
     lines += [normalize(location.name), normalize(location.name_kana)]
     lines += [normalize(service.description), normalize(reading_of(service.description))]
+    lines += [normalize(service.name_en), normalize(service.description_en)]
     # The analyser's spelling of the nouns (子ども, こども → 子供), so a query in any spelling meets them.
     lines += [normalized_forms(service.name), normalized_forms(service.description)]
     text = "\n".join(dict.fromkeys(line for line in lines if line))
@@ -540,9 +541,9 @@ class SearchResults:
     (rows wanted ÷ share of services matching) rows, or start from the grams index when the word is
     rare. Several words (the score is a sum) or a distance order rank every match, as before.
 
-    With ``now``, services open then come first among equally relevant ones when the matches number
-    at most ``cap`` (``open_first``): they are then ranked all at once, which costs little. Beyond the
-    cap the order is that of ``search_services`` without ``now``.
+    With ``now``, services open then come first among equally relevant ones when the filters leave
+    few services or the matches number at most ``cap`` (``open_first``): they are then ranked all at
+    once, which costs little. Otherwise the order is that of ``search_services`` without ``now``.
 
     Build and read it inside ``priced_for_text_checks()`` (the search view does).
     """
@@ -640,10 +641,10 @@ class SearchResults:
     @functools.cached_property
     def open_first(self) -> bool:
         """Whether services open at ``now`` come first among equally relevant ones: when there is a
-        ``now`` and the matches number at most ``cap`` (then ranking them all costs little). Beyond
-        the cap a tier stays in 五十音 order: finding the open ones of 50,000 matches at night would
-        read them all."""
-        return self.now is not None and self.count() <= self.cap
+        ``now`` and the filters leave few services or the matches number at most ``cap`` (then
+        ranking them all costs little). Beyond the cap a tier stays in 五十音 order: finding the open
+        ones of 50,000 matches at night would read them all."""
+        return self.now is not None and (self.few is not None or self.count() <= self.cap)
 
     def _ordered(self) -> QuerySet[Service]:
         return self.ranking(now=self.now) if self.open_first else self.ranked

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 
 from django import template
 
-from facilities.models import Situation
+from facilities.models import Situation, hours_text
 
 register = template.Library()
 
@@ -20,3 +21,9 @@ def tel_href(phone: str) -> str:
     """A ``tel:`` link for a phone number as written (0120-000-100 → tel:0120000100)."""
     folded = unicodedata.normalize("NFKC", phone)
     return "tel:" + "".join(char for char in folded if char in "+0123456789")
+
+
+@register.filter
+def hours(opens: dt.time, closes: dt.time) -> str:
+    """``{{ opens|hours:closes }}``: one opening period in words (「24時間」, 「（翌日）」)."""
+    return hours_text(opens, closes)

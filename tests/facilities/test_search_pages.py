@@ -54,6 +54,7 @@ CASES = {
     "few matches, open first at night": lambda: {"query": "ひろば", "now": SATURDAY_23},
     "whom it is for": lambda: {"query": "小学生"},
     "whom it is for, open first": lambda: {"query": "妊婦", "now": WEDNESDAY_10},
+    "few after filters, open first": lambda: {"query": "保育", "area": _area(), "now": SATURDAY_23},
     "any of the words": lambda: {"words": plan_query("夜中に預けたい").content, "any_word": True},
     "no words": lambda: {},
     "no words, filtered": lambda: {"area": _area()},
@@ -65,8 +66,8 @@ CASES = {
 def test_every_page_holds_the_ranked_services_in_order(directory, case):
     kwargs = case()
     results = SearchResults(**kwargs, cap=CAP)
-    # Open first only up to the cap (SearchResults.open_first); beyond it, the order without a time.
-    if "now" in kwargs and results.count() > CAP:
+    # Open first only when cheap (SearchResults.open_first); otherwise the order without a time.
+    if "now" in kwargs and not results.open_first:
         kwargs["now"] = None
     ranked = list(search_services(**kwargs).values_list("pk", flat=True))
     for start in (0, PAGE, 2 * PAGE, len(ranked) - 5):
