@@ -12,4 +12,5 @@ urlpatterns = [
     path("situations/", views.situations, name="situations"),
     path("staff/directory/import/", views.import_csv, name="import"),
     path("staff/directory/export.csv", views.export_csv, name="export"),
+    path("staff/search-misses/", views.search_misses, name="search_misses"),
 ]
