@@ -6,6 +6,7 @@ sites (consultations.UserSupportSite) are Services of this directory, linked one
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
 
@@ -14,6 +15,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from facilities.fields import CodePointTextField, GramsField
@@ -31,6 +33,46 @@ def _japanese_holidays(year: int) -> holidays.HolidayBase:
 def is_public_holiday(day: dt.date) -> bool:
     """祝日 (including 振替休日) from the maintained ``holidays`` package."""
     return day in _japanese_holidays(day.year)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by whole ``months``; a day missing in the target month becomes its last day
+    (31 Aug + 6 months → 28 Feb), the same rule that completes a month of age."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def age_text(months: int) -> str:
+    """An age in years and months as parents say it: 「1歳6か月」, 「6か月」, 「3歳」 (never 「18か月」)."""
+    years, rest = divmod(months, 12)
+    year_part = ngettext("%(n)d歳", "%(n)d歳", years) % {"n": years} if years else ""
+    month_part = ngettext("%(n)dか月", "%(n)dか月", rest) % {"n": rest} if rest or not years else ""
+    if year_part and month_part:
+        return gettext("%(years)s%(months)s") % {"years": year_part, "months": month_part}
+    return year_part or month_part
+
+
+def age_range_text(min_months: int | None, max_months: int | None) -> str:
+    """対象年齢 in words (``max_months`` exclusive): 「1歳6か月から3歳未満まで」, 「18歳未満」.
+
+    A lower bound of 0 months says nothing a parent needs, so 0–216 reads 「18歳未満」.
+    """
+    low = min_months or None
+    if low is None and max_months is None:
+        return gettext("年齢の制限はありません")
+    if low is None:
+        return gettext("%(high)s未満") % {"high": age_text(max_months)}
+    if max_months is None:
+        return gettext("%(low)sから") % {"low": age_text(low)}
+    return gettext("%(low)sから%(high)s未満まで") % {"low": age_text(low), "high": age_text(max_months)}
+
+
+def hours_text(opens: dt.time, closes: dt.time) -> str:
+    """One opening period: 「09:00–17:00」, 「17:00–09:00（翌日）」 past midnight, 「24時間」 round the clock."""
+    if opens == closes:
+        return gettext("24時間")
+    text = f"{opens:%H:%M}–{closes:%H:%M}"
+    return text + gettext("（翌日）") if closes < opens else text
 
 
 def _local(when: dt.datetime) -> dt.datetime:
@@ -349,6 +391,9 @@ class Service(models.Model):
                 return True
         yesterday = when.date() - dt.timedelta(days=1)
         return any(closes <= opens and t < closes for opens, closes in self.hours_on(yesterday))
+
+    def age_range_label(self) -> str:
+        return age_range_text(self.min_age_months, self.max_age_months)
 
     def accepts_age_months(self, months: int) -> bool:
         """Whether a child of ``months`` whole months is within the eligible range."""
