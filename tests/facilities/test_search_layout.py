@@ -23,24 +23,13 @@ def _at(hour: int, minute: int = 0) -> dt.datetime:
 
 
 @pytest.fixture
-def daytime(monkeypatch):
-    """Pages render at 11:00 today (urgent help depends on the hour)."""
-    return _clock(monkeypatch, _at(11))
+def daytime(clock):
+    return clock(11)
 
 
 @pytest.fixture
-def late_evening(monkeypatch):
-    return _clock(monkeypatch, _at(22, 30))
-
-
-def _clock(monkeypatch, now: dt.datetime) -> dt.datetime:
-    real = timezone.localtime
-
-    def localtime(value=None, timezone=None):
-        return real(now if value is None else value, timezone)
-
-    monkeypatch.setattr("django.utils.timezone.localtime", localtime)
-    return now
+def late_evening(clock):
+    return clock(22, 30)
 
 
 def _category_id(slug: str) -> int:
