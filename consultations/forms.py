@@ -96,7 +96,10 @@ class ContactLogForm(forms.Form):
     notes = forms.CharField(label=_("記録"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     referral_query = forms.CharField(
-        label=_("紹介先を検索"), required=False, widget=forms.TextInput(attrs={"type": "search"})
+        label=_("紹介先を検索"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
     referral_service = ReferralServiceField()
     no_suitable_service = forms.BooleanField(

@@ -192,9 +192,9 @@ def service_options(request: HttpRequest) -> HttpResponse:
     """紹介先の検索: the referral select, narrowed to services matching the query (htmx)."""
     _site(request)
     form = forms.ContactLogForm(case=None)
-    form.fields["referral_service"].queryset = selectors.referral_services(
-        request.GET.get("referral_query", "")
-    )
+    # NUL cannot go into a PostgreSQL query; the length is the form field's (max_length).
+    query = request.GET.get("referral_query", "").replace("\x00", "")[:100]
+    form.fields["referral_service"].queryset = selectors.referral_services(query)
     return render(request, "consultations/contact_log.html#service_select", {"form": form})
 
 

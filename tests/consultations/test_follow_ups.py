@@ -123,6 +123,6 @@ def test_city_staff_choose_a_site_and_see_no_case_links(client, city_staff, busy
 
 
 @pytest.mark.parametrize("persona", ["parent", "hub_staff"])
-def test_others_are_refused_the_supervisor_view(client, request, persona):
+def test_others_are_refused_the_supervisor_view(db, client, request, persona):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(reverse("consultations:supervisor")).status_code == 403

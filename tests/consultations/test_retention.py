@@ -110,7 +110,7 @@ def test_city_staff_see_the_coming_erasures_without_names(client, city_staff, sp
 
 
 @pytest.mark.parametrize("persona", ["specialist", "parent", "hub_staff"])
-def test_only_city_staff_open_the_erasure_list(client, request, persona):
+def test_only_city_staff_open_the_erasure_list(db, client, request, persona):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(reverse("consultations:erasures")).status_code == 403
 
