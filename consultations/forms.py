@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,14 +14,17 @@ from consultations.models import (
     Case,
     Channel,
     Child,
+    ConsultationRequest,
     CooperationActivity,
     Guardian,
     Need,
     Referral,
+    UserSupportSite,
 )
 from facilities.models import Area, Service
 from portal import dates
 from portal.dates import DateRangeField
+from portal.i18n import localized
 from portal.models import Role, User
 
 
@@ -299,12 +305,16 @@ class SiteChoiceForm(forms.Form):
         self.fields["site"].queryset = sites
 
 
+AUDIT_DATES = [MinValueValidator(dt.date(2000, 1, 1)), MaxValueValidator(dt.date(2100, 12, 31))]
+
+
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("操作した人（メール）"), required=False)
     case = forms.IntegerField(label=_("ケース番号"), required=False, min_value=1)
     action = forms.ChoiceField(label=_("操作"), required=False)
-    date_from = forms.DateField(label=_("開始日"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("終了日"), required=False, widget=DateInput)
+    # Bounded: the log starts with the portal, and 9999-12-31 plus the day the filter adds overflows.
+    date_from = forms.DateField(label=_("開始日"), required=False, widget=DateInput, validators=AUDIT_DATES)
+    date_to = forms.DateField(label=_("終了日"), required=False, widget=DateInput, validators=AUDIT_DATES)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -333,3 +343,41 @@ def _session_label(session) -> str:
         "start": f"{start:%Y-%m-%d %H:%M}",
         "seats": getattr(session, "seats_left", "-"),
     }
+
+
+class SiteChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: UserSupportSite) -> str:
+        return localized(obj.service)
+
+
+class ConsultationRequestForm(forms.Form):
+    """相談の申し込み (parent-facing): no child profile is needed, only the worry and a way to reach them."""
+
+    site = SiteChoiceField(
+        label=_("相談先"),
+        queryset=UserSupportSite.objects.filter(
+            service__in=Service.objects.visible_to_parents()
+        ).select_related("service"),
+        empty_label=None,
+    )
+    worry = forms.CharField(
+        label=_("相談したいこと"),
+        max_length=ConsultationRequest._meta.get_field("worry").max_length,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("短くてかまいません（400字まで）。お子さんの名前などは書かなくても大丈夫です。"),
+    )
+    contact_by = forms.ChoiceField(
+        label=_("連絡の方法"),
+        choices=ConsultationRequest._meta.get_field("contact_by").choices,
+        widget=forms.RadioSelect,
+    )
+    phone = forms.CharField(
+        label=_("電話番号"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+        help_text=_("電話での連絡を希望するときは必ず入れてください。"),
+    )
+    consent = forms.BooleanField(
+        label=_("この内容を、選んだ相談先の利用者支援専門員に伝えることに同意します。"), required=True
+    )

@@ -251,14 +251,6 @@ class Case(models.Model):
         return self.due_date is not None
 
     @property
-    def title(self) -> str:
-        """The household's display name (first guardian), or the case number once anonymized."""
-        guardians = list(self.guardians.all())
-        if guardians and guardians[0].name:
-            return guardians[0].name
-        return str(self)
-
-    @property
     def can_book_for_parent(self) -> bool:
         """代理予約: only with a portal account and a recorded consent."""
         return self.parent_account_id is not None and self.booking_consent_on is not None
@@ -478,10 +470,6 @@ class Referral(models.Model):
     def __str__(self) -> str:
         return str(self.service or self.get_outcome_display())
 
-    @property
-    def is_unmet_need(self) -> bool:
-        return self.outcome == self.Outcome.NO_SERVICE
-
     def clean(self) -> None:
         messages = {
             "referred_on": dates.PAST.error(self.referred_on),
@@ -658,3 +646,59 @@ class MailLog(models.Model):
 def digits(value: str) -> str:
     """Only the ASCII digits of a phone number (full-width digits are folded first)."""
     return "".join(ch for ch in unicodedata.normalize("NFKC", value or "") if ch.isascii() and ch.isdigit())
+
+
+# How a parent may ask to be contacted (a subset of the channels the statistics count).
+REQUEST_CHANNELS = (Channel.PHONE, Channel.ONLINE, Channel.WALK_IN)
+
+
+class ConsultationRequest(models.Model):
+    """相談の申し込み: a parent asks a 利用者支援 site for a consultation, with a short worry and how
+    they want to be contacted, without any child profile. It waits in the site's intake (受付) as a
+    pending contact until a specialist takes it up; the parent's consent to share it with the site's
+    specialists is recorded with the time it was given."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("未対応")
+        TAKEN = "taken", _("対応済み")
+
+    parent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("保護者"),
+        on_delete=models.CASCADE,
+        related_name="consultation_requests",
+    )
+    site = models.ForeignKey(
+        UserSupportSite, verbose_name=_("相談先"), on_delete=models.PROTECT, related_name="requests"
+    )
+    worry = models.TextField(_("相談したいこと"), max_length=400)
+    contact_by = models.CharField(
+        _("連絡の方法"), max_length=20, choices=[(c.value, c.label) for c in REQUEST_CHANNELS]
+    )
+    phone = models.CharField(_("電話番号"), max_length=30, blank=True)
+    consent_at = models.DateTimeField(_("共有への同意日時"))
+    status = models.CharField(_("状態"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("申込日時"), default=timezone.now)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("対応者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    taken_at = models.DateTimeField(_("対応日時"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("相談の申し込み")
+        verbose_name_plural = _("相談の申し込み")
+
+    def __str__(self) -> str:
+        return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M} {self.get_contact_by_display()}"
+
+    def clean(self) -> None:
+        if not self.worry.strip():
+            raise ValidationError({"worry": _("相談したいことを短く書いてください。")})
+        if self.contact_by == Channel.PHONE and not self.phone.strip():
+            raise ValidationError({"phone": _("電話での連絡を希望するときは、電話番号を入れてください。")})

@@ -20,6 +20,7 @@ from consultations.models import (
     AuditEntry,
     Case,
     Child,
+    ConsultationRequest,
     Contact,
     ContactAction,
     CooperationActivity,
@@ -669,3 +670,42 @@ def erasure_notices_send(*, day: dt.date) -> int:
         ):
             sent += 1
     return sent
+
+
+def consultation_request_create(
+    *, parent, site: UserSupportSite, worry: str, contact_by: str, phone: str = "", consented: bool
+) -> ConsultationRequest:
+    """相談の申し込み from a parent; it waits in the site's intake. Without the parent's consent to share
+    it with the site's specialists nothing is saved."""
+    if not consented:
+        raise ValidationError({"consent": _("相談先に内容を伝えることへの同意が必要です。")})
+    request = ConsultationRequest(
+        parent=parent,
+        site=site,
+        worry=worry.strip(),
+        contact_by=contact_by,
+        phone=phone.strip(),
+        consent_at=timezone.now(),
+    )
+    request.full_clean()
+    request.save()
+    return request
+
+
+def consultation_request_take(*, request: ConsultationRequest, by, origin: Origin) -> ConsultationRequest:
+    """受付: a specialist of the site takes up a pending request (recorded in the audit log)."""
+    with transaction.atomic():
+        request = ConsultationRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status != ConsultationRequest.Status.PENDING:
+            raise ValidationError(_("この申し込みはすでに対応済みです。"))
+        request.status = ConsultationRequest.Status.TAKEN
+        request.taken_by, request.taken_at = by, timezone.now()
+        request.save(update_fields=["status", "taken_by", "taken_at"])
+        audit_record(
+            actor=by,
+            action=AuditEntry.Action.UPDATE,
+            origin=origin,
+            site=request.site,
+            detail=_("相談の申し込みを受付: %(request)s") % {"request": request},
+        )
+    return request

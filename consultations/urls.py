@@ -30,4 +30,7 @@ urlpatterns = [
     path("reports/", views.report, name="report"),
     path("reports/csv/", views.report_csv, name="report_csv"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("request/", views.consultation_request, name="request"),
+    path("intake/", views.request_intake, name="request_intake"),
+    path("intake/<int:pk>/take/", views.request_take, name="request_take"),
 ]

@@ -16,14 +16,23 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from consultations import forms, selectors, services
-from consultations.models import AuditEntry, Case, FollowUp, Referral, Specialist, UserSupportSite
+from consultations.models import (
+    AuditEntry,
+    Case,
+    ConsultationRequest,
+    FollowUp,
+    Referral,
+    Specialist,
+    UserSupportSite,
+)
 from consultations.services import Household, Origin
 from portal.models import Role
-from portal.permissions import role_required
+from portal.permissions import parent_required, role_required
+from portal.spreadsheets import csv_attachment
 
 specialist_required = role_required(Role.SPECIALIST)
 report_viewers = role_required(Role.SPECIALIST, Role.CITY_STAFF)
@@ -192,8 +201,8 @@ def service_options(request: HttpRequest) -> HttpResponse:
     """紹介先の検索: the referral select, narrowed to services matching the query (htmx)."""
     _site(request)
     form = forms.ContactLogForm(case=None)
-    # NUL cannot go into a PostgreSQL query; the length is the form field's (max_length).
-    query = request.GET.get("referral_query", "").replace("\x00", "")[:100]
+    # Cut to the form field's max_length: the search's cost grows with the words.
+    query = request.GET.get("referral_query", "")[:100]
     form.fields["referral_service"].queryset = selectors.referral_services(query)
     return render(request, "consultations/contact_log.html#service_select", {"form": form})
 
@@ -465,9 +474,9 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
 @specialist_required
 def cooperation(request: HttpRequest) -> HttpResponse:
     """地域連携の記録: only for sites whose type does regional cooperation (基本型)."""
-    site = _site(request)
-    if not site.site_type.does_regional_cooperation:
+    if not selectors.may_record_cooperation(request.user):
         raise PermissionDenied
+    site = _site(request)
     form = forms.CooperationActivityForm(request.POST or None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -553,9 +562,10 @@ def report_csv(request: HttpRequest) -> HttpResponse:
         site=monthly.site,
         detail=_("月次統計CSV %(month)s") % {"month": f"{monthly.month:%Y-%m}"},
     )
-    response = HttpResponse(monthly.as_csv().encode("utf-8"), content_type="text/csv; charset=utf-8")
-    name = f"consultations-{monthly.month:%Y-%m}-{monthly.site.pk if monthly.site else 'city'}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = csv_attachment(
+        filename=f"consultations-{monthly.month:%Y-%m}-{monthly.site.pk if monthly.site else 'city'}.csv"
+    )
+    response.write(monthly.as_csv())
     return response
 
 
@@ -588,3 +598,59 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(
         request, "consultations/audit_log.html", {"form": form, "page": page, "query": query.urlencode()}
     )
+
+
+# --- Parents: asking for a consultation --------------------------------------------------------------
+
+
+@parent_required
+@require_http_methods(["GET", "POST"])
+def consultation_request(request: HttpRequest) -> HttpResponse:
+    """相談を申し込む: a parent asks a site's specialists for a consultation, no child profile needed."""
+    form = forms.ConsultationRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.consultation_request_create(
+                parent=request.user,
+                site=data["site"],
+                worry=data["worry"],
+                contact_by=data["contact_by"],
+                phone=data["phone"],
+                consented=data["consent"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("相談の申し込みを受け付けました。相談先の利用者支援専門員から連絡します。")
+            )
+            return redirect("consultations:request")
+    sent = request.user.consultation_requests.select_related("site__service").order_by("-created_at")
+    return render(request, "consultations/request_form.html", {"form": form, "sent": sent})
+
+
+# --- Specialist: intake of parents' requests ---------------------------------------------------------
+
+
+@specialist_required
+def request_intake(request: HttpRequest) -> HttpResponse:
+    """受付: the parents' consultation requests waiting at the specialist's own site."""
+    site = _site(request)
+    pending = site.requests.filter(status=ConsultationRequest.Status.PENDING).select_related("parent")
+    _audit(request, AuditEntry.Action.READ, site=site, detail=_("相談の申し込み（受付）"))
+    return render(request, "consultations/request_intake.html", {"site": site, "pending": pending})
+
+
+@specialist_required
+@require_POST
+def request_take(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a request of the own site as taken up (404 for other sites' requests)."""
+    consultation = get_object_or_404(ConsultationRequest.objects.filter(site=_site(request)), pk=pk)
+    try:
+        services.consultation_request_take(request=consultation, by=request.user, origin=Origin.of(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("対応済みにしました。相談記録に記録してください。"))
+    return redirect("consultations:request_intake")

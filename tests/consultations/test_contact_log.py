@@ -245,8 +245,7 @@ def test_the_referral_picker_searches_with_the_directorys_own_search(client, spe
     assert f'value="{wanted.pk}"' in body and "子育てサークル" not in body
 
 
-def test_the_referral_picker_ignores_nul_and_overlong_queries(client, specialist, site):
+def test_the_referral_picker_answers_an_overlong_query(client, specialist, site):
     client.force_login(specialist)
-    for query in ("\x00", "あ\x00い", "x" * 10_000):
-        response = client.get(reverse("consultations:service_options"), {"referral_query": query})
-        assert response.status_code == 200
+    response = client.get(reverse("consultations:service_options"), {"referral_query": "一時 " * 5_000})
+    assert response.status_code == 200
