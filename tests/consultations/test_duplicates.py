@@ -23,15 +23,19 @@ from tests.consultations.factories import (
 URL = reverse("consultations:contact_log")
 
 
-@pytest.fixture
-def yamamoto(site, specialist) -> Case:
-    case = CaseFactory(
+def _sakura(site, specialist) -> Case:
+    return CaseFactory(
         site=site,
         created_by=specialist,
         guardian__name="山本 さくら",
         guardian__name_kana="やまもと さくら",
         guardian__phone="090-1234-5678",
     )
+
+
+@pytest.fixture
+def yamamoto(site, specialist) -> Case:
+    case = _sakura(site, specialist)
     ChildFactory(case=case, name="山本 れん", birth_date=dt.date(2024, 5, 6))
     ContactFactory(case=case, specialist=specialist)
     return case
@@ -142,13 +146,7 @@ def test_merge_moves_everything_into_one_case_and_is_audited_on_both(client, spe
 
 
 def test_identical_guardians_are_not_copied_twice(specialist, site, yamamoto):
-    twice = CaseFactory(
-        site=site,
-        created_by=specialist,
-        guardian__name="山本 さくら",
-        guardian__name_kana="やまもと さくら",
-        guardian__phone="090-1234-5678",
-    )
+    twice = _sakura(site, specialist)
     services.case_merge(target=yamamoto, source=twice, actor=specialist, origin=Origin())
     assert yamamoto.guardians.count() == 1
 

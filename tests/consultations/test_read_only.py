@@ -55,31 +55,28 @@ def _posts(case, specialist):
     ]
 
 
+def _snapshot(case: Case) -> tuple:
+    """What any of the refused changes would alter."""
+    return (
+        case.contacts.count(),
+        case.referrals.count(),
+        case.follow_ups.count(),
+        list(case.follow_ups.values_list("done_at", flat=True)),
+        list(case.referrals.values_list("outcome", flat=True)),
+        AuditEntry.objects.filter(case=case, action=AuditEntry.Action.UPDATE).count(),
+    )
+
+
 def test_every_change_to_a_read_only_case_is_refused_with_a_message(client, specialist, frozen):
     posts = _posts(frozen, specialist)
-    before = (
-        frozen.contacts.count(),
-        frozen.referrals.count(),
-        frozen.follow_ups.count(),
-        list(frozen.follow_ups.values_list("done_at", flat=True)),
-        list(frozen.referrals.values_list("outcome", flat=True)),
-        AuditEntry.objects.filter(case=frozen, action=AuditEntry.Action.UPDATE).count(),
-    )
+    before = _snapshot(frozen)
     client.force_login(specialist)
     for url, data in posts:
         response = client.post(url, data, follow=True)
         assert response.status_code == 200, url
         assert "変更できません" in response.content.decode(), url
     frozen.refresh_from_db()
-    after = (
-        frozen.contacts.count(),
-        frozen.referrals.count(),
-        frozen.follow_ups.count(),
-        list(frozen.follow_ups.values_list("done_at", flat=True)),
-        list(frozen.referrals.values_list("outcome", flat=True)),
-        AuditEntry.objects.filter(case=frozen, action=AuditEntry.Action.UPDATE).count(),
-    )
-    assert after == before
+    assert _snapshot(frozen) == before
     assert frozen.is_read_only and frozen.closing_reason == "resolved"
 
 
