@@ -296,6 +296,13 @@ class ReportFilterForm(forms.Form):
         else:
             self.fields["site"].queryset = sites
 
+    def clean_month(self):
+        # A month of records: from 2000 to this month (year 1 or 9999 would overflow the month's bounds).
+        month = self.cleaned_data["month"]
+        if message := dates.PAST.error(month):
+            raise forms.ValidationError(message)
+        return month
+
 
 class SiteChoiceForm(forms.Form):
     site = forms.ModelChoiceField(label=_("実施場所"), queryset=None, empty_label=None)

@@ -149,3 +149,114 @@ def test_on_postgresql_the_migration_repairs_a_bc_row_it_finds(specialist, case)
     migration.repair_out_of_range_dates(apps, None)
     assert timezone.localtime(case.contacts.get().contacted_at).date() == dt.date(2000, 1, 1)
     assert AuditEntry.objects.filter(case=case, detail__contains="Contact.contacted_at").exists()
+
+
+@pytest.mark.parametrize("month", ["0001-01", "1999-12", "9999-12", f"{TODAY.year + 1}-01"])
+def test_a_report_month_out_of_range_gets_a_message_not_a_500(client, specialist, city_staff, site, month):
+    client.force_login(specialist)
+    response = client.get(reverse("consultations:report"), {"month": month})
+    assert response.status_code == 200 and 'class="errorlist"' in response.content.decode()
+    client.force_login(city_staff)
+    assert client.get(reverse("consultations:report_csv"), {"month": month}).status_code == 200
+
+
+HOSTILE_DATES = ["0001-01-01", "1999-12-31", "9999-12-31", "2100-01-01"]
+
+
+@pytest.mark.parametrize("value", HOSTILE_DATES)
+def test_every_date_a_specialist_types_is_refused_with_a_message_and_nothing_changes(
+    client, specialist, site, case, parent, value
+):
+    """Each date field of the case pages, posted out of range: never a 500, never a partial save."""
+    from tests.consultations.test_case_pages import _edit_data
+
+    referral = ReferralFactory(case=case)
+    client.force_login(specialist)
+    before = (
+        case.contacts.count(),
+        case.referrals.count(),
+        case.follow_ups.count(),
+        case.children.count(),
+        CooperationActivity.objects.count(),
+        Case.objects.count(),
+    )
+    need = case.contacts.get().needs.get().pk
+    posts = [
+        (
+            reverse("consultations:case_edit", args=[case.pk]),
+            _edit_data(case, **{"children-0-name": "子", "children-0-birth_date": value}),
+        ),
+        (reverse("consultations:case_edit", args=[case.pk]), _edit_data(case, due_date=value)),
+        (
+            reverse("consultations:case_edit", args=[case.pk]),
+            _edit_data(case, booking_consent_on=value, parent_email=parent.email),
+        ),
+        (reverse("consultations:case_close", args=[case.pk]), {"reason": "resolved", "closed_on": value}),
+        (
+            reverse("consultations:referral_add", args=[case.pk]),
+            {"need": need, "no_suitable_service": "on", "referred_on": value},
+        ),
+        (
+            reverse("consultations:referral_outcome", args=[referral.pk]),
+            {"outcome": "used", "outcome_on": value},
+        ),
+        (reverse("consultations:follow_up_add", args=[case.pk]), {"due_on": value, "description": "電話"}),
+        (
+            reverse("consultations:cooperation"),
+            {"held_on": value, "partners": "保健センター", "topic": "連絡会"},
+        ),
+        (
+            reverse("consultations:contact_log"),
+            {
+                "guardian_name": "日付 太郎",
+                "child_name": "子",
+                "child_birth_date": value,
+                "contacted_at": "2026-01-05T10:00",
+                "channel": "phone",
+                "needs": [need],
+            },
+        ),
+        (
+            reverse("consultations:contact_log"),
+            {
+                "guardian_name": "日付 次郎",
+                "due_date": value,
+                "contacted_at": "2026-01-05T10:00",
+                "channel": "phone",
+                "needs": [need],
+            },
+        ),
+        (
+            reverse("consultations:contact_add", args=[case.pk]),
+            {"contacted_at": f"{value}T10:00", "channel": "phone", "needs": [need]},
+        ),
+        (
+            reverse("consultations:contact_add", args=[case.pk]),
+            {
+                "contacted_at": "2026-01-05T10:00",
+                "channel": "phone",
+                "needs": [need],
+                "follow_up_due_on": value,
+                "follow_up_description": "電話",
+            },
+        ),
+    ]
+    for url, data in posts:
+        response = client.post(url, data, follow=True)
+        assert response.status_code == 200, (url, data)
+        body = response.content.decode()
+        # Every range message ends so: 「…は入れられません。」 or 「…を入れてください…」.
+        assert "入れられません" in body or "入れてください" in body, (url, data)
+    case.refresh_from_db()
+    referral.refresh_from_db()
+    after = (
+        case.contacts.count(),
+        case.referrals.count(),
+        case.follow_ups.count(),
+        case.children.count(),
+        CooperationActivity.objects.count(),
+        Case.objects.count(),
+    )
+    assert after == before
+    assert case.status == Case.Status.IN_PROGRESS and referral.outcome == Referral.Outcome.REFERRED
+    assert case.due_date is None and case.booking_consent_on is None and case.parent_account is None
