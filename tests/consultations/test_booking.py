@@ -101,3 +101,14 @@ def test_another_parents_child_cannot_be_booked(
 def test_another_sites_referral_is_404(client, other_specialist, referral):
     client.force_login(other_specialist)
     assert client.get(reverse("consultations:referral_book", args=[referral.pk])).status_code == 404
+
+
+def test_only_children_who_may_book_are_offered(
+    client, specialist, case, referral, course, parent, child_of_parent
+):
+    _consent(case, parent)
+    booking_services.child_create(parent=parent, nickname="おねえちゃん", birth_date=dt.date(2020, 4, 1))
+    client.force_login(specialist)
+    form = client.get(reverse("consultations:referral_book", args=[referral.pk])).context["form"]
+    assert list(form.fields["child"].queryset) == [child_of_parent]  # the 0–2 course: not the 6-year-old
+    assert list(form.fields["session"].queryset) == [course]
