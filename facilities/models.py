@@ -293,6 +293,10 @@ class Service(models.Model):
         help_text=_("ひらがなまたはカタカナ。空欄なら自動で読みを付けます。固有名詞は確認してください。"),
     )
     description = models.TextField(_("説明"), blank=True)
+    # English shown on English pages when the city gives it (portal.i18n.localized); empty shows the
+    # Japanese, never a machine translation.
+    name_en = models.CharField(_("名称（英語）"), max_length=200, blank=True)
+    description_en = models.TextField(_("説明（英語）"), blank=True)
     # Eligibility (対象). Ages in whole months of the child on the day of use; max is exclusive
     # (0–36 means "under 3 years").
     min_age_months = models.PositiveSmallIntegerField(_("対象年齢（下限・月）"), null=True, blank=True)

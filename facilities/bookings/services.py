@@ -332,16 +332,17 @@ def booking_create(
     return booking
 
 
-def booking_cancel(*, booking: Booking, by: User) -> Booking:
+def booking_cancel(*, booking: Booking, by: User, closing_account: bool = False) -> Booking:
     """予約の取消. The parent may cancel a seat until the cutoff (staff at any time before the start);
-    the freed seat goes to the waitlist in the same transaction."""
+    the freed seat goes to the waitlist in the same transaction. A parent deleting their account
+    (``closing_account``) frees their seats even after the cutoff: they will not come."""
     now = timezone.now()
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=booking.session_id)
         booking = Booking.objects.select_related("session").get(pk=booking.pk)
         if booking.status == Booking.Status.CANCELLED:
             raise ValidationError(_("この予約はすでにキャンセルされています。"))
-        if by.pk == booking.parent_id:
+        if by.pk == booking.parent_id and not closing_account:
             if not booking.can_cancel(now):
                 raise ValidationError(
                     _("キャンセルの期限（%(cutoff)s）を過ぎました。施設に電話でご連絡ください。")
