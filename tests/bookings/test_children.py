@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from facilities.bookings import services
 from facilities.bookings.models import Child
-from facilities.models import add_months
+from portal.dates import add_months
 from tests.bookings.factories import BookingFactory, ChildFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,8 +42,8 @@ def test_a_due_date_is_from_two_weeks_ago_to_ten_months_ahead(parent, due, ok):
 @pytest.mark.parametrize(
     ("birth", "message"),
     [
-        (dt.date(1900, 1, 1), "18歳まで"),
-        (lambda today: add_months(today, -216) - dt.timedelta(days=1), "18歳まで"),
+        (dt.date(1900, 1, 1), "18歳以下"),
+        (lambda today: add_months(today, -216) - dt.timedelta(days=1), "18歳以下"),
         (lambda today: today + dt.timedelta(days=1), "未来の日付"),
     ],
 )
@@ -64,7 +64,7 @@ def test_the_form_keeps_what_was_typed_and_says_why(client, parent):
     client.force_login(parent)
     response = client.post(reverse("bookings:child_create"), {"nickname": "はな", "birth_date": "1900-01-01"})
     body = response.content.decode()
-    assert response.status_code == 200 and "18歳まで" in body and 'value="はな"' in body
+    assert response.status_code == 200 and "18歳以下" in body and 'value="はな"' in body
     assert 'max="' in body and 'min="' in body  # the picker offers the same range
     assert not Child.objects.exists()
 
