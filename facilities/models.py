@@ -6,7 +6,6 @@ sites (consultations.UserSupportSite) are Services of this directory, linked one
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import functools
 
@@ -33,13 +32,6 @@ def _japanese_holidays(year: int) -> holidays.HolidayBase:
 def is_public_holiday(day: dt.date) -> bool:
     """祝日 (including 振替休日) from the maintained ``holidays`` package."""
     return day in _japanese_holidays(day.year)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by whole ``months``; a day missing in the target month becomes its last day
-    (31 Aug + 6 months → 28 Feb), the same rule that completes a month of age."""
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def age_text(months: int) -> str:
