@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
@@ -27,6 +26,8 @@ from consultations.models import (
 )
 from facilities.models import Service
 from facilities.text import normalize
+from portal.models import Role
+from portal.spreadsheets import write_csv
 
 
 def site_for_specialist(user) -> UserSupportSite | None:
@@ -35,6 +36,12 @@ def site_for_specialist(user) -> UserSupportSite | None:
         Specialist.objects.select_related("site__service", "site__site_type").filter(user_id=user.pk).first()
     )
     return specialist.site if specialist else None
+
+
+def may_record_cooperation(user) -> bool:
+    """地域連携の記録 is kept by specialists of a site whose type does it (基本型): the view and the menu."""
+    site = site_for_specialist(user) if user.has_role(Role.SPECIALIST) else None
+    return site is not None and site.site_type.does_regional_cooperation
 
 
 def case_search(*, site: UserSupportSite, query: str = "", status: str = "") -> QuerySet[Case]:
@@ -163,13 +170,17 @@ class MonthlyReport:
     def as_csv(self) -> str:
         """UTF-8 with a BOM so that Excel opens the Japanese text correctly."""
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
         site = self.site.name if self.site else _("市全体")
-        writer.writerow([_("実施場所"), _("年月"), _("区分"), _("項目"), _("件数")])
-        for section in self.sections:
-            for label, count in section.rows:
-                writer.writerow([site, f"{self.month:%Y-%m}", section.title, label, count])
-        return "\ufeff" + buffer.getvalue()
+        write_csv(
+            buffer,
+            [_("実施場所"), _("年月"), _("区分"), _("項目"), _("件数")],
+            (
+                [site, f"{self.month:%Y-%m}", section.title, label, count]
+                for section in self.sections
+                for label, count in section.rows
+            ),
+        )
+        return buffer.getvalue()
 
 
 def monthly_report(*, month: dt.date, site: UserSupportSite | None = None) -> MonthlyReport:

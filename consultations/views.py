@@ -24,6 +24,7 @@ from consultations.models import AuditEntry, Case, FollowUp, Referral, UserSuppo
 from consultations.services import Household, Origin
 from portal.models import Role
 from portal.permissions import role_required
+from portal.spreadsheets import csv_attachment
 
 specialist_required = role_required(Role.SPECIALIST)
 report_viewers = role_required(Role.SPECIALIST, Role.CITY_STAFF)
@@ -347,9 +348,9 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
 @specialist_required
 def cooperation(request: HttpRequest) -> HttpResponse:
     """地域連携の記録: only for sites whose type does regional cooperation (基本型)."""
-    site = _site(request)
-    if not site.site_type.does_regional_cooperation:
+    if not selectors.may_record_cooperation(request.user):
         raise PermissionDenied
+    site = _site(request)
     form = forms.CooperationActivityForm(request.POST or None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -401,9 +402,10 @@ def report_csv(request: HttpRequest) -> HttpResponse:
         site=monthly.site,
         detail=_("月次統計CSV %(month)s") % {"month": f"{monthly.month:%Y-%m}"},
     )
-    response = HttpResponse(monthly.as_csv().encode("utf-8"), content_type="text/csv; charset=utf-8")
-    name = f"consultations-{monthly.month:%Y-%m}-{monthly.site.pk if monthly.site else 'city'}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = csv_attachment(
+        filename=f"consultations-{monthly.month:%Y-%m}-{monthly.site.pk if monthly.site else 'city'}.csv"
+    )
+    response.write(monthly.as_csv())
     return response
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from facilities.models import Area, Category, Location, Organization, Service, WeeklyHours
+from portal.spreadsheets import CsvWriter
 
 # The standard's columns (子育て施設一覧), then ours.
 STANDARD_COLUMNS = [
@@ -377,8 +378,7 @@ def _standard_days(periods: list[WeeklyHours]) -> tuple[str, str, str]:
 
 def export_services_csv(out: IO[str]) -> int:
     """Write every directory entry (hidden ones too) in the import layout; returns the row count."""
-    out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = CsvWriter(out)
     writer.writerow(COLUMNS)
     services = Service.objects.select_related("category", "organization", "location__area").prefetch_related(
         "weekly_hours"

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,6 +22,7 @@ from facilities.importing import ImportForm, export_services_csv, import_service
 from facilities.models import Service, Situation, SpecialHours, WeeklyHours
 from facilities.search import SEARCH_DATA_FIELDS, SearchResults, km, priced_for_text_checks
 from portal.permissions import city_staff_required
+from portal.spreadsheets import csv_attachment
 
 PAGE_SIZE = 20
 # Results are counted up to this many: a very common word (保育 matches half of a large directory)
@@ -142,7 +142,7 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "today": today,
         "week": week,
         "exceptions": exceptions,
-        "json_ld": json.dumps(_json_ld(request, service), ensure_ascii=False),
+        "json_ld": _json_ld(request, service),
         "map_tile_url": settings.MAP_TILE_URL,
         "is_hub": service.category.slug == "hub",
     }
@@ -239,7 +239,6 @@ def import_csv(request: HttpRequest) -> HttpResponse:
 @city_staff_required
 def export_csv(request: HttpRequest) -> HttpResponse:
     """一括出力: every entry in the import layout (UTF-8 with BOM so spreadsheet software reads it)."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="kosodate-shisetsu.csv"'
+    response = csv_attachment(filename="kosodate-shisetsu.csv")
     export_services_csv(response)
     return response

@@ -3,9 +3,7 @@ totals, and the CSV for the national return (国への実績報告)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -22,6 +20,7 @@ from hubs.models import Hub, MonthlyReport
 from hubs.selectors import add_months, hubs_with_schedule, overdue_reports
 from hubs.services import previous_month
 from portal.permissions import city_staff_required
+from portal.spreadsheets import CsvWriter, csv_attachment
 
 FILED = [MonthlyReport.Status.SUBMITTED, MonthlyReport.Status.ACCEPTED]
 
@@ -155,8 +154,8 @@ def annual_csv(request: HttpRequest) -> HttpResponse:
     year = _year_param(request)
     hubs = list(hubs_with_schedule().exclude(status__in=[Hub.Status.APPLIED, Hub.Status.UNDER_REVIEW]))
     per_hub, per_type = annual_totals(year, hubs)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    response = csv_attachment(filename=f"hubs-fy{year}.csv")
+    writer = CsvWriter(response)
     writer.writerow(
         [
             _("拠点名"),
@@ -212,6 +211,4 @@ def annual_csv(request: HttpRequest) -> HttpResponse:
                 totals.users,
             ]
         )
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="hubs-fy{year}.csv"'
     return response

@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -32,6 +31,7 @@ from facilities.bookings.models import Booking, Child, Session
 from facilities.models import Service
 from portal.models import Role
 from portal.permissions import parent_required, staff_required
+from portal.redirects import next_url
 
 
 def _get_public_session(pk: int) -> Session:
@@ -182,15 +182,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
     children = Child.objects.filter(parent=request.user)
     today = timezone.localdate()
     rows = [(child, child.age_months_on(today)) for child in children]
-    return render(request, "bookings/child_list.html", {"rows": rows, "next": _safe_next(request)})
-
-
-def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return target if allowed else ""
+    return render(request, "bookings/child_list.html", {"rows": rows, "next": next_url(request)})
 
 
 @parent_required
@@ -206,8 +198,8 @@ def child_create(request: HttpRequest) -> HttpResponse:
             due_date=data["due_date"],
         )
         messages.success(request, _("登録しました。"))
-        return redirect(_safe_next(request) or "bookings:child_list")
-    return render(request, "bookings/child_form.html", {"form": form, "next": _safe_next(request)})
+        return redirect(next_url(request) or "bookings:child_list")
+    return render(request, "bookings/child_form.html", {"form": form, "next": next_url(request)})
 
 
 @parent_required
