@@ -1,4 +1,4 @@
-"""Forms of the hub registry. They check input shape only; the seed's rules run in the services."""
+"""Forms of the hub registry. They check input shape only; the 実施要綱 rules run in the services."""
 
 from __future__ import annotations
 
@@ -163,7 +163,7 @@ HUB_FIELDS = [
 
 
 class HubForm(forms.Form):
-    """Type, place and add-ons. A plain form over the model's fields, so the seed's rules run once, in
+    """Type, place and add-ons. A plain form over the model's fields, so the 実施要綱 rules run once, in
     the service, against the proposed hours and staff rather than the stored ones."""
 
     def apply_to(self, hub: Hub) -> Hub:
