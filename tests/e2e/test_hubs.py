@@ -13,7 +13,7 @@ from django.utils import timezone
 from facilities.models import Service
 from hubs import rules
 from hubs.models import Hub
-from hubs.selectors import add_months
+from hubs.selectors import add_months, month_due
 from tests.e2e.conftest import assert_accessible, log_in
 from tests.hubs.factories import (
     AreaFactory,
@@ -161,3 +161,61 @@ def test_a_new_place_is_located_by_a_click_on_the_map(page, city_staff):
     page.wait_for_url(re.compile(r"/hubs/\d+/$"))
     location = Hub.objects.get(service__name="ひろば ちず").service.location
     assert f"{location.latitude}" == latitude
+
+
+def test_hub_staff_withdraw_a_date_city_staff_review_a_diff_and_a_report_warns(page, hub_staff, city_staff):
+    from hubs import services
+    from hubs.models import HubChangeRequest
+    from hubs.rules import PopupDay
+    from tests.bookings.factories import BookingFactory, SessionFactory
+    from tests.hubs.factories import HubFactory
+
+    hub = HubFactory(addon_popup=True, status=Hub.Status.APPROVED)
+    link_staff(hub_staff, hub)
+    today = timezone.localdate()
+    tuesday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=1, days=1)
+    long_enough = (dt.datetime.combine(today, dt.time(10)) + rules.in_force().popup_min_hours).time()
+    popup = services.popup_create(
+        by=city_staff,
+        hub=hub,
+        location=LocationFactory(name="港の集会所"),
+        days=[PopupDay(tuesday + dt.timedelta(weeks=w), dt.time(10), long_enough) for w in range(2)],
+    )
+    booking = BookingFactory(
+        session=SessionFactory(
+            service=popup.service, starts_at=timezone.make_aware(dt.datetime.combine(tuesday, dt.time(10)))
+        )
+    )
+
+    log_in(page, hub_staff)
+    page.goto(f"/hubs/{hub.pk}/")
+    page.get_by_role("link", name=f"{tuesday:%Y-%m-%d} を変更・取り下げ").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="取り下げる").click()
+    assert page.get_by_role("alert").is_visible()  # a reason is needed: the parents are told
+    page.get_by_label("取り下げの理由").fill("会場の工事のため")
+    page.get_by_role("button", name="取り下げる").click()
+    page.get_by_text("出張ひろばの日付を取り下げました").wait_for()
+    booking.refresh_from_db()
+    assert booking.status == "cancelled"
+
+    page.get_by_role("link", name="月次実績報告").click()
+    due = month_due(hub)  # the oldest month missing
+    assert page.get_by_label("対象月").input_value() == f"{due:%Y-%m}"  # preselected
+    page.get_by_role("button", name="この月の報告を作る").click()
+    page.get_by_label("開設日数:", exact=True).fill("1")
+    page.get_by_role("button", name="提出する", exact=True).click()
+    page.get_by_text("ポータルの記録と違う数があります").wait_for()
+    assert_accessible(page)
+    assert not hub.reports.exists()
+
+    HubChangeRequest.objects.create(
+        hub=hub,
+        proposed_by=hub_staff,
+        data={"phone": "0120-000-111", "hours": [[d, "10:00", "16:00"] for d in range(6)]},
+    )
+    page.context.clear_cookies()
+    log_in(page, city_staff)
+    page.goto(f"/hubs/{hub.pk}/")
+    page.get_by_text("開設日数の区分が変わります").wait_for()
+    assert_accessible(page)
