@@ -108,6 +108,7 @@ def _hub_form_render(request: HttpRequest, context: dict, *, posted: bool, addin
             as_typed(item)
     context["field_errors"] = error_summary(*context["form_items"]) if posted and not adding else []
     context["staff_rule"] = rules.staff_rule_text(rules.in_force())
+    context["rules_source"] = rules.in_force().source
     status = 400 if posted and not adding else 200
     return render(request, "hubs/hub_form.html", context, status=status)
 
@@ -291,6 +292,7 @@ def _popup_page(
         "popup": popup,
         "form": form,
         "popup_rule": rules.popup_rule_text(rules.in_force()),
+        "rules_source": rules.in_force().source,
     }
     return render(request, "hubs/popup_form.html", context, status=status)
 

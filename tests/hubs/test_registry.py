@@ -417,3 +417,9 @@ def test_bad_coordinates_are_refused_and_nothing_saved(city_client, lat, lng, me
     response = city_client.post(reverse("hubs:register"), data)
     assert response.status_code == 400 and message in response.content.decode()
     assert not Hub.objects.exists()
+
+
+def test_the_form_cites_the_document_its_rules_come_from(city_client):
+    body = city_client.get(reverse("hubs:register")).content.decode()
+    source = rules.in_force().source
+    assert source.title in body and source.notice in body
