@@ -1,10 +1,16 @@
-"""一括登録・出力: the directory as CSV in the 自治体標準オープンデータセット「子育て施設一覧」layout.
+"""一括登録: facility lists as cities publish them (自治体標準オープンデータセット「子育て施設一覧」).
 
-The standard's columns come first (names as in the data-item definition); our own columns follow with
-the prefix 拡張_ (see docs/search.md). Import reads UTF-8 (with or without BOM) or Shift_JIS/CP932, is
-all-or-nothing, and reports every bad cell with row number, column and reason. The ``ID`` column is the
-natural key: importing the same file again updates the entries instead of adding copies, and an
-export imports back unchanged.
+Reads both published layouts — the earlier 推奨データセット (``都道府県コード又は市区町村コード, NO, … 住所,
+方書 …``) and the current one (``全国地方公共団体コード, ID, … 所在地_連結表記 …``) — and any other layout
+through a column mapping the clerk makes once (``ColumnMapping``). ``.csv`` in UTF-8 (BOM or not) or
+CP932 with CRLF or LF, and ``.xlsx``.
+
+Two steps, the same code: ``check_file`` reads every row and says what would happen (create / update /
+unchanged / held, with each held cell's row, column, value and reason) without writing; ``import_file``
+does it for real in one transaction, and refuses whole while any row is held. Notations (曜日, 時刻,
+受入年齢, 座標) are read by ``facilities.notation``; what it cannot read is held, never guessed.
+
+Hub rows never bypass the hub registry (hubs.services): see ``_plan_hub``.
 """
 
 from __future__ import annotations
@@ -12,42 +18,144 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import hashlib
 import io
 import re
-from decimal import Decimal, InvalidOperation
-from typing import IO, Any
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
-from facilities.models import Area, Category, Location, Organization, Service, WeeklyHours
+from facilities import notation
+from facilities.models import (
+    Area,
+    Category,
+    CategoryLabel,
+    ColumnMapping,
+    Location,
+    Organization,
+    Service,
+    TownArea,
+    WeeklyHours,
+)
+from facilities.text import normalize
 
-# The standard's columns (子育て施設一覧), then ours.
-STANDARD_COLUMNS = [
-    "全国地方公共団体コード",
-    "ID",
-    "地方公共団体名",
-    "名称",
-    "名称_カナ",
-    "種別",
-    "所在地_連結表記",
-    "緯度",
-    "経度",
-    "電話番号",
-    "団体名",
-    "利用可能曜日",
-    "開始時間",
-    "終了時間",
-    "利用可能日時特記事項",
-    "対象年齢",
-    "URL",
-    "備考",
+# Limits of one file: a city's list is a few thousand rows; beyond these the file is refused whole
+# with a message, before anything is parsed (a 50 MB upload or 100,000 rows is a mistake, not a list).
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_CELL_CHARS = 10_000
+# Entries listed in full in a report (counts are always complete).
+REPORT_LIMIT = 2_000
+
+# --- fields and the two standard layouts ---------------------------------------------------------------
+
+# Portal fields a column can feed, with the label the clerk sees in the mapping step.
+FIELDS: dict[str, Any] = {
+    "id": _("ID"),
+    "name": _("名称"),
+    "name_kana": _("名称（カナ）"),
+    "category": _("種別"),
+    "address": _("住所"),
+    "address_detail": _("方書（建物名等）"),
+    "latitude": _("緯度"),
+    "longitude": _("経度"),
+    "access": _("アクセス方法"),
+    "parking": _("駐車場情報"),
+    "phone": _("電話番号"),
+    "organization": _("団体名（運営主体）"),
+    "corporate_number": _("法人番号"),
+    "capacity": _("収容定員"),
+    "ages": _("受入年齢"),
+    "days": _("利用可能曜日"),
+    "opens": _("開始時間"),
+    "closes": _("終了時間"),
+    "hours_notes": _("利用可能日時特記事項"),
+    "url": _("URL"),
+    "remarks": _("備考"),
+    "postal_code": _("郵便番号"),
+    "email": _("メールアドレス"),
+    "fee": _("料金"),
+    "description": _("説明"),
+    "last_checked": _("情報確認日"),
+}
+
+# Columns of 子育て施設一覧 the portal keeps as written (Service.open_data) and gives back on export.
+KEPT_COLUMNS = [
+    "名称_英語",
+    "所在地_都道府県",
+    "所在地_市区町村",
+    "所在地_町字",
+    "所在地_番地以下",
+    "内線番号",
+    "FAX番号",
+    "認可等年月日",
+    "一時預かりの有無",
 ]
-EXTRA_COLUMNS = [
+
+# Columns naming the publisher, not the entry: the export writes this city's own (settings.CITY_CODE).
+PUBLISHER_COLUMNS = {"全国地方公共団体コード": "publisher_code", "地方公共団体名": "publisher_name"}
+
+# The current layout (子育て施設一覧, 自治体標準オープンデータセット): column → field. Export writes these.
+CURRENT_LAYOUT: dict[str, str] = {
+    "全国地方公共団体コード": "",
+    "ID": "id",
+    "地方公共団体名": "",
+    "名称": "name",
+    "名称_カナ": "name_kana",
+    "名称_英語": "",
+    "種別": "category",
+    "所在地_連結表記": "address",
+    "所在地_都道府県": "",
+    "所在地_市区町村": "",
+    "所在地_町字": "",
+    "所在地_番地以下": "",
+    "建物名等(方書)": "address_detail",
+    "緯度": "latitude",
+    "経度": "longitude",
+    "アクセス方法": "access",
+    "駐車場情報": "parking",
+    "電話番号": "phone",
+    "内線番号": "",
+    "FAX番号": "",
+    "法人番号": "corporate_number",
+    "団体名": "organization",
+    "認可等年月日": "",
+    "収容定員": "capacity",
+    "受入年齢": "ages",
+    "利用可能曜日": "days",
+    "開始時間": "opens",
+    "終了時間": "closes",
+    "利用可能日時特記事項": "hours_notes",
+    "一時預かりの有無": "",
+    "URL": "url",
+    "備考": "remarks",
+}
+# The earlier 推奨データセット names (and spellings seen in the wild) for the same fields.
+EARLIER_NAMES: dict[str, str] = {
+    "都道府県コード又は市区町村コード": "全国地方公共団体コード",
+    "NO": "ID",
+    "No": "ID",
+    "No.": "ID",
+    "都道府県名": "所在地_都道府県",
+    "市区町村名": "所在地_市区町村",
+    "住所": "所在地_連結表記",
+    "所在地": "所在地_連結表記",
+    "方書": "建物名等(方書)",
+    "建物名等": "建物名等(方書)",
+    "名称_英字": "名称_英語",
+    "定員": "収容定員",
+    "対象年齢": "受入年齢",
+    "FAX": "FAX番号",
+}
+# Our own columns, after the standard ones (prefix 拡張_): what the standard has no column for.
+EXTENSION_COLUMNS = [
     "拡張_種別コード",
     "拡張_地区コード",
     "拡張_郵便番号",
@@ -68,370 +176,1144 @@ EXTRA_COLUMNS = [
     "拡張_曜日別時間",
     "拡張_状態",
     "拡張_公開",
-    "拡張_アクセス",
     "拡張_バリアフリー",
     "拡張_情報確認日",
 ]
-COLUMNS = STANDARD_COLUMNS + EXTRA_COLUMNS
-REQUIRED = ["ID", "名称", "所在地_連結表記", "拡張_地区コード"]
-WEEKDAY_CHARS = "月火水木金土日"
-# An exported ID for entries that came without one; it maps back to the same entry.
-OWN_ID = re.compile(r"^portal-(\d+)$")
+EXPORT_COLUMNS = list(CURRENT_LAYOUT) + EXTENSION_COLUMNS
+_EXTENSION_FIELDS = {
+    "拡張_郵便番号": "postal_code",
+    "拡張_説明": "description",
+    "拡張_料金": "fee",
+    "拡張_メールアドレス": "email",
+    "拡張_情報確認日": "last_checked",
+}
+
+# Cells that mean "nothing here" in published lists: a dash anywhere; the words too in a cell that
+# holds a number, a time, a phone number or a URL (in 駐車場情報, 「なし」 is information and stays).
+PLACEHOLDERS = {"-", "－", "ー", "―", "‐", "—"}
+EMPTY_WORDS = PLACEHOLDERS | {"なし", "無し", "該当なし", "不明", "未定"}
+_STRUCTURED = {
+    "id", "latitude", "longitude", "phone", "url", "email", "capacity", "days", "opens", "closes",
+    "corporate_number", "last_checked",
+}  # fmt: skip
+# 団体名 values that name no one: each such row keeps its own operator (never merged on them).
+OPERATOR_PLACEHOLDERS = EMPTY_WORDS | {"個人", "個人立", "（個人立）", "(個人立)", "個人経営", "その他"}
 TRUE_WORDS = {"1", "true", "yes", "はい", "○", "〇", "有", "あり", "可"}
 FALSE_WORDS = {"0", "false", "no", "いいえ", "×", "無", "なし", "不可"}
+WEEKDAY_CHARS = notation.WEEKDAY_CHARS
+# An exported ID for entries that came without one; it maps back to the same entry.
+OWN_ID = re.compile(r"^portal-(\d+)$")
+UNSET_AREA_CODE = "unset"
+HUB_CATEGORIES = {"hub", "popup-hub"}
+# What an import may change on an approved hub's entry: the directory-facing fields only.
+HUB_DIRECTORY_FIELDS = ("name", "phone", "url", "remarks")
 
 
-@dataclasses.dataclass
-class RowError:
-    row: int
-    column: str
-    reason: str
+def _canonical(header: str) -> str:
+    """A header as the layouts spell it: NFKC, no spaces, half-width brackets."""
+    text = unicodedata.normalize("NFKC", str(header or "")).strip().replace(" ", "")
+    return EARLIER_NAMES.get(text, text)
 
 
-@dataclasses.dataclass
-class ImportReport:
-    created: int = 0
-    updated: int = 0
-    errors: list[RowError] = dataclasses.field(default_factory=list)
+# --- messages ------------------------------------------------------------------------------------------
+
+# Why a cell is held or noted; stored as a code in the report so each clerk reads it in their language.
+REASONS: dict[str, Any] = {
+    "required": _("必須の項目が空です。"),
+    "duplicate_id": _("同じIDの行がファイルの中に2つあります。"),
+    "category_unknown": _("この種別をどのサービス種別として扱うか決まっていません。下で選んでください。"),
+    "days": _("曜日を読めません。「月～金」「平日」「月・水・金」のように書いてください。"),
+    "time": _("時刻を読めません。「9:00」「9時30分」のように書いてください。"),
+    "time_missing": _("曜日はありますが時刻がありません。"),
+    "weekly": _("「月 09:00-15:00; 火 09:00-12:00」の形で書いてください。"),
+    "coordinates_swapped": _("緯度と経度が入れ替わっています（緯度は20～46、経度は122～154）。"),
+    "coordinates_outside": _("日本の範囲にない座標です（緯度は20～46、経度は122～154）。"),
+    "coordinates_half": _("緯度と経度は両方入れるか、両方空にしてください。"),
+    "number": _("数で書いてください。"),
+    "date": _("日付を読めません。「2026-04-01」「令和8年4月1日」のように書いてください。"),
+    "url": _("URLを読めません。「https://」から書いてください。"),
+    "email": _("メールアドレスを読めません。"),
+    "too_long": _("長すぎます。"),
+    "boolean": _("「1」か「0」で書いてください。"),
+    "choice": _("選べる値ではありません。"),
+    "area_code": _("この地区コードはありません。"),
+    "age_order": _("対象年齢の下限が上限以上です。"),
+    "ages_unread": _("受入年齢を読めないため、年齢での絞り込みには使いません（表記はそのまま表示します）。"),
+    "area_unset": _("住所からも座標からも地区が分からないため「未設定」にします。"),
+    "formula": _("数式のように始まる値です。文字として登録し、出力では数式として動かないようにします。"),
+    "hub_new": _(
+        "地域子育て支援拠点・出張ひろばは一括登録では追加しません。拠点の登録（申請）から登録してください。"
+    ),
+    "hub_directory_only": _(
+        "承認済みの拠点は名称・電話番号・URL・アクセス・備考だけを更新します。ほかの項目は拠点の登録で変更します。"
+    ),
+    "hub_schedule_request": _("拠点の開設時間の変更は、拠点の変更申し出として市の確認に回します。"),
+    "hub_schedule_refused": _("拠点の要件に合わないため、開設時間の変更は申し出にしません: %(rules)s"),
+}
+
+FILE_PROBLEMS: dict[str, Any] = {
+    "empty": _("ファイルが空です。"),
+    "too_big": _("ファイルが大きすぎます（20MBまで）。施設の一覧かどうか確かめてください。"),
+    "too_many_rows": _("行が多すぎます（%(max)s行まで）。ファイルを分けて登録してください。"),
+    "header_only": _("見出しの行しかありません。施設の行がありません。"),
+    "binary": _("表のファイルとして読めません（CSVか.xlsxを選んでください）。"),
+    "nul": _("ファイルに文字として使えない値（NUL）が含まれています。CSVとして保存し直してください。"),
+    "encoding": _("文字コードが UTF-8 でも Shift_JIS（CP932）でもありません。"),
+    "mixed_encoding": _(
+        "文字コードが行によって違います（UTF-8 と Shift_JIS が混ざっています）。どちらかで保存し直してください。"
+    ),
+    "cell_too_long": _("%(row)s行目に長すぎるセルがあります（1セル%(max)s文字まで）。"),
+    "broken_csv": _(
+        'CSVの形が壊れています（%(row)s行目付近）。引用符（"）の閉じ忘れがないか確かめてください。'
+    ),
+    "xlsx": _("Excelファイルを読めません。.xlsx で保存し直してください（.xls は読めません）。"),
+    "no_columns": _("見出しの行が空です。"),
+}
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read; nothing is imported. ``code`` is a key of FILE_PROBLEMS."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code, self.params = code, params
 
     @property
-    def ok(self) -> bool:
-        return not self.errors
+    def message(self) -> str:
+        return str(FILE_PROBLEMS[self.code]) % self.params if self.params else str(FILE_PROBLEMS[self.code])
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("CSVファイル"),
-        help_text=gettext_lazy("「子育て施設一覧」の形式。文字コードは UTF-8 または Shift_JIS（CP932）。"),
-    )
+class ImportRefused(Exception):
+    """Rows are held: the import writes nothing until they are resolved."""
+
+
+# --- reading a file ------------------------------------------------------------------------------------
+
+Cell = Any  # str, or a spreadsheet's number, date or time
+
+
+@dataclasses.dataclass
+class Table:
+    header: list[str]
+    rows: list[list[Cell]]
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (BOM or not) first; a spreadsheet's Shift_JIS export otherwise."""
+    """UTF-8 (BOM or not) first; a spreadsheet's Shift_JIS (CP932) export otherwise. A file whose lines
+    are partly one and partly the other is refused rather than read as garbage."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        pass
+    utf8_lines = 0
+    for line in data.splitlines():
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8_lines += 1
+        except UnicodeDecodeError:
+            continue
+    if utf8_lines:
+        raise FileProblem("mixed_encoding")
+    try:
         return data.decode("cp932")
+    except UnicodeDecodeError:
+        raise FileProblem("encoding") from None
 
 
-class _RowReader:
-    """Typed access to one CSV row that records a RowError instead of raising."""
+def read_table(data: bytes, filename: str = "") -> Table:
+    """The header and the rows of a .csv or .xlsx file; raises FileProblem when it cannot be read."""
+    if not data:
+        raise FileProblem("empty")
+    if len(data) > MAX_BYTES:
+        raise FileProblem("too_big")
+    if data[:4] == b"PK\x03\x04" or filename.lower().endswith(".xlsx"):
+        rows = _xlsx_rows(data)
+    else:
+        if b"\x00" in data:
+            raise FileProblem("nul")
+        rows = _csv_rows(decode(data))
+    header = next(rows, None)
+    if header is None or not any(str(c).strip() for c in header):
+        raise FileProblem("no_columns" if header is not None else "empty")
+    body: list[list[Cell]] = []
+    for number, row in enumerate(rows, start=2):
+        if not any(str(c).strip() for c in row):
+            continue  # blank lines at the end of a spreadsheet export
+        if len(body) >= MAX_ROWS:
+            raise FileProblem("too_many_rows", max=f"{MAX_ROWS:,}")
+        if any(isinstance(c, str) and len(c) > MAX_CELL_CHARS for c in row):
+            raise FileProblem("cell_too_long", row=number, max=f"{MAX_CELL_CHARS:,}")
+        body.append(row)
+    if not body:
+        raise FileProblem("header_only")
+    return Table([str(c).strip() for c in header], body)
 
-    def __init__(self, row: dict[str, str], number: int, errors: list[RowError]) -> None:
-        self.row, self.number, self.errors = row, number, errors
 
-    def error(self, column: str, reason: str) -> None:
-        self.errors.append(RowError(self.number, column, reason))
+def _csv_rows(text: str) -> Iterator[list[Cell]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        yield from reader
+    except csv.Error:
+        # A field over the csv module's limit (131,072 characters) or an unclosed quote.
+        if reader.line_num > 1 and len(text) > MAX_CELL_CHARS * 10:
+            raise FileProblem("cell_too_long", row=reader.line_num, max=f"{MAX_CELL_CHARS:,}") from None
+        raise FileProblem("broken_csv", row=reader.line_num) from None
 
-    def text(self, column: str) -> str:
-        return (self.row.get(column) or "").strip()
 
-    def boolean(self, column: str, default: bool) -> bool:
-        value = self.text(column).lower()
+def _xlsx_rows(data: bytes) -> Iterator[list[Cell]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise FileProblem("xlsx") from None
+    try:
+        sheet = workbook.worksheets[0]
+        for row in sheet.iter_rows(values_only=True):
+            yield [_xlsx_cell(value) for value in row]
+    finally:
+        workbook.close()
+
+
+def _xlsx_cell(value: Any) -> Cell:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int | float | Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0) and value.year > 1900:
+        return value.date()
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value
+    return str(value)
+
+
+# --- layouts -------------------------------------------------------------------------------------------
+
+
+def header_key(header: list[str]) -> str:
+    return hashlib.sha256("\x1f".join(_canonical(h) for h in header).encode()).hexdigest()
+
+
+def standard_mapping(header: list[str]) -> dict[str, str] | None:
+    """{column: target} when ``header`` is one of the standard layouts (or our export), else None.
+
+    A target is a field of FIELDS, a kept column (``keep:<column>``), an extension column, or "" for a
+    column the portal does not use. Only 名称 and an address column are needed; nothing portal-only."""
+    mapping: dict[str, str] = {}
+    for column in header:
+        canonical = _canonical(column)
+        if canonical in PUBLISHER_COLUMNS:
+            mapping[column] = PUBLISHER_COLUMNS[canonical]
+        elif canonical in KEPT_COLUMNS:
+            mapping[column] = f"keep:{canonical}"
+        elif canonical in CURRENT_LAYOUT:
+            mapping[column] = CURRENT_LAYOUT[canonical]
+        elif canonical in EXTENSION_COLUMNS:
+            mapping[column] = _EXTENSION_FIELDS.get(canonical, canonical)
+        elif canonical == "情報確認日":
+            mapping[column] = "last_checked"
+        else:
+            mapping[column] = ""
+    targets = set(mapping.values())
+    return mapping if {"name", "address"} <= targets else None
+
+
+def mapping_for(header: list[str]) -> dict[str, str] | None:
+    """The standard layout, or the mapping the clerk saved for this exact header, or None (ask)."""
+    standard = standard_mapping(header)
+    if standard is not None:
+        return standard
+    saved = ColumnMapping.objects.filter(header_key=header_key(header)).first()
+    return saved.mapping if saved else None
+
+
+def mapping_save(*, header: list[str], mapping: dict[str, str]) -> ColumnMapping:
+    """Remember the clerk's mapping for files with the same header (列の対応を保存)."""
+    saved, _created = ColumnMapping.objects.update_or_create(
+        header_key=header_key(header), defaults={"header": header, "mapping": mapping}
+    )
+    return saved
+
+
+def mapping_errors(mapping: dict[str, str]) -> list[str]:
+    """What a hand-made mapping lacks or repeats (名称 and 住所 are needed; a field once)."""
+    errors = []
+    targets = [t for t in mapping.values() if t]
+    for field in ("name", "address"):
+        if field not in targets:
+            errors.append(str(_("「%(field)s」にする列を選んでください。") % {"field": FIELDS[field]}))
+    for field in sorted({t for t in targets if targets.count(t) > 1}):
+        errors.append(str(_("「%(field)s」に2つの列を選んでいます。") % {"field": FIELDS.get(field, field)}))
+    return errors
+
+
+# --- the report ------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Report:
+    """What an import did or would do; stored as JSON on the ImportBatch."""
+
+    counts: dict[str, int] = dataclasses.field(
+        default_factory=lambda: dict.fromkeys(["create", "update", "unchanged", "hold", "hub"], 0)
+    )
+    held: list[dict] = dataclasses.field(default_factory=list)
+    notes: list[dict] = dataclasses.field(default_factory=list)
+    changes: list[dict] = dataclasses.field(default_factory=list)
+    unknown_categories: list[str] = dataclasses.field(default_factory=list)
+    ignored_columns: list[str] = dataclasses.field(default_factory=list)
+    rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.counts["hold"]
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Report:
+        return cls(**data) if data else cls()
+
+    def lines(self) -> Iterator[str]:
+        """The report as text lines (management command), in the active language."""
+        counts = self.counts
+        yield str(
+            _(
+                "新規 %(create)s件、更新 %(update)s件、変更なし %(unchanged)s件、保留 %(hold)s件、拠点 %(hub)s件"
+            )
+            % counts
+        )
+        for kind, items in ((_("保留"), self.held), (_("お知らせ"), self.notes)):
+            for item in items:
+                yield f"{kind}: {_('%(row)s行目') % item} {item['column']} 「{item['value']}」: {reason_text(item)}"
+        for change in self.changes:
+            yield f"{_('%(row)s行目') % change} {change['name']}: {change['field']} 「{change['old']}」→「{change['new']}」"
+
+
+def reason_text(item: dict) -> str:
+    reason = REASONS[item["reason"]]
+    return str(reason) % item["params"] if item.get("params") else str(reason)
+
+
+# --- reading one row -----------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class _Row:
+    """One row's cells by target, with the file's own column names for messages."""
+
+    number: int
+    cells: dict[str, Cell]
+    columns: dict[str, str]
+    held: list[dict] = dataclasses.field(default_factory=list)
+    notes: list[dict] = dataclasses.field(default_factory=list)
+
+    def has(self, target: str) -> bool:
+        return target in self.cells
+
+    def raw(self, target: str) -> Cell:
+        return self.cells.get(target, "")
+
+    def text(self, target: str) -> str:
+        value = self.cells.get(target, "")
+        if not isinstance(value, str):
+            return str(value)
+        value = value.strip()
+        if value[:1] == "'" and value[1:2] in _FORMULA_START:
+            value = value[1:]  # our export's guard against spreadsheet formulas (exporting.safe_cell)
+        return "" if value in (EMPTY_WORDS if target in _STRUCTURED else PLACEHOLDERS) else value
+
+    def _item(self, target: str, reason: str, value: Cell | None, params: dict | None) -> dict:
+        shown = self.text(target) if value is None else str(value)
+        return {
+            "row": self.number,
+            "column": self.columns.get(target, target),
+            "value": shown[:200],
+            "reason": reason,
+            "params": params or {},
+        }
+
+    def hold(self, target: str, reason: str, value: Cell | None = None, params: dict | None = None) -> None:
+        self.held.append(self._item(target, reason, value, params))
+
+    def note(self, target: str, reason: str, value: Cell | None = None, params: dict | None = None) -> None:
+        self.notes.append(self._item(target, reason, value, params))
+
+    def boolean(self, target: str) -> bool | None:
+        value = self.text(target).lower()
         if not value:
-            return default
+            return None
         if value in TRUE_WORDS:
             return True
         if value in FALSE_WORDS:
             return False
-        self.error(column, _("「1」か「0」で入れてください。"))
-        return default
+        self.hold(target, "boolean")
+        return None
 
-    def integer(self, column: str) -> int | None:
-        value = self.text(column)
+    def count(self, target: str) -> int | None:
+        value = self.text(target)
         if not value:
             return None
         try:
-            number = int(value)
-        except ValueError:
-            self.error(column, _("整数で入れてください。"))
+            return notation.parse_count(value)
+        except notation.NotationError:
+            self.hold(target, "number")
             return None
-        if number < 0:
-            self.error(column, _("0以上の数で入れてください。"))
-            return None
-        return number
 
-    def decimal(self, column: str) -> Decimal | None:
-        value = self.text(column)
-        if not value:
+    def date(self, target: str) -> dt.date | None:
+        value = self.raw(target)
+        if not self.text(target):
             return None
         try:
-            return Decimal(value).quantize(Decimal("0.000001"))
-        except InvalidOperation:
-            self.error(column, _("数値で入れてください。"))
+            return notation.parse_date(value)
+        except notation.NotationError:
+            self.hold(target, "date")
             return None
 
-    def date(self, column: str) -> dt.date | None:
-        value = self.text(column)
-        if not value:
-            return None
-        try:
-            return dt.date.fromisoformat(value.replace("/", "-"))
-        except ValueError:
-            self.error(column, _("日付は 2026-04-01 の形で入れてください。"))
-            return None
+    def limited(self, target: str, max_length: int) -> str:
+        value = self.text(target)
+        if len(value) > max_length:
+            self.hold(target, "too_long")
+            return value[:max_length]
+        return value
 
 
-def _parse_time(value: str) -> dt.time:
-    hours, minutes = value.strip().split(":")
-    return dt.time(int(hours) % 24, int(minutes))
+# Cells where a value starting like a formula is worth a word to the clerk (it is stored as text, and
+# the export writes it so that no spreadsheet runs it).
+_FORMULA_TARGETS = ("name", "organization", "address", "access", "hours_notes", "remarks")
+
+# Which column a model field's error belongs to.
+_SERVICE_TARGETS = {
+    "name": "name",
+    "name_kana": "name_kana",
+    "phone": "phone",
+    "email": "email",
+    "url": "url",
+    "fee": "fee",
+    "age_text": "ages",
+    "capacity": "capacity",
+    "source_id": "id",
+}
+_LOCATION_TARGETS = {
+    "name": "拡張_施設名称",
+    "name_kana": "拡張_施設名称_カナ",
+    "address": "address",
+    "address_detail": "address_detail",
+    "postal_code": "postal_code",
+}
+
+
+def _looks_like_formula(value: str) -> bool:
+    return value.startswith(_FORMULA_START) and not re.match(r"^-\s*\d", value)
+
+
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+@dataclasses.dataclass
+class _Planned:
+    """What one row becomes: the values to write, and what they change on an existing entry."""
+
+    number: int
+    action: str  # create | update | unchanged | hold | hub
+    name: str = ""
+    service: Service | None = None
+    category: Category | None = None
+    service_values: dict[str, Any] = dataclasses.field(default_factory=dict)
+    location: Location | None = None
+    location_values: dict[str, Any] = dataclasses.field(default_factory=dict)
+    organization: Organization | None = None
+    periods: list[tuple[int, dt.time, dt.time]] | None = None
+    periods_changed: bool = False
+    hub_periods: list[tuple[int, dt.time, dt.time]] | None = None
+    changes: list[dict] = dataclasses.field(default_factory=list)
+
+
+def _hub_statuses() -> list[tuple[int, str]]:
+    from hubs.models import Hub
+
+    return list(Hub.objects.values_list("service_id", "status"))
+
+
+def _popup_service_ids() -> list[int]:
+    from hubs.models import PopupPlaza
+
+    return list(PopupPlaza.objects.values_list("service_id", flat=True))
+
+
+def _weekly_of(services: list[Service]) -> dict[int, list[tuple[int, dt.time, dt.time]]]:
+    periods: dict[int, list[tuple[int, dt.time, dt.time]]] = {}
+    ids = [s.pk for s in services]
+    for start in range(0, len(ids), 5000):
+        for row in WeeklyHours.objects.filter(service_id__in=ids[start : start + 5000]).values_list(
+            "service_id", "weekday", "opens_at", "closes_at"
+        ):
+            periods.setdefault(row[0], []).append(row[1:])
+    return {pk: sorted(p) for pk, p in periods.items()}
 
 
 def parse_weekly(value: str) -> list[tuple[int, dt.time, dt.time]]:
-    """「月 09:00-15:00; 火 09:00-12:00; 火 13:00-15:00」→ periods. Raises ValueError."""
+    """「月 09:00-15:00; 火 09:00-12:00; 火 13:00-15:00」(拡張_曜日別時間) → periods. Raises NotationError."""
     periods = []
-    for part in re.split(r"[;；]", value):
+    for part in re.split(r"[;；\n]", notation.fold(value).replace("~", "-")):
         part = part.strip()
         if not part:
             continue
         day, _space, span = part.partition(" ")
         opens, _dash, closes = span.strip().partition("-")
         if day not in WEEKDAY_CHARS or not closes:
-            raise ValueError(part)
-        periods.append((WEEKDAY_CHARS.index(day), _parse_time(opens), _parse_time(closes)))
-    return periods
+            raise notation.NotationError(value)
+        periods.append((WEEKDAY_CHARS.index(day), notation.parse_time(opens), notation.parse_time(closes)))
+    return sorted(periods)
 
 
-def format_weekly(periods: list[WeeklyHours]) -> str:
-    return "; ".join(f"{WEEKDAY_CHARS[p.weekday]} {p.opens_at:%H:%M}-{p.closes_at:%H:%M}" for p in periods)
+def format_weekly(periods: list[tuple[int, dt.time, dt.time]]) -> str:
+    return "; ".join(f"{WEEKDAY_CHARS[d]} {o:%H:%M}-{c:%H:%M}" for d, o, c in sorted(periods))
 
 
-def _standard_hours(reader: _RowReader) -> list[tuple[int, dt.time, dt.time]]:
-    """Periods from the standard's 利用可能曜日 / 開始時間 / 終了時間 (one range for those days)."""
-    days, opens, closes = reader.text("利用可能曜日"), reader.text("開始時間"), reader.text("終了時間")
-    if not days:
-        return []
-    try:
-        start, end = _parse_time(opens), _parse_time(closes)
-    except ValueError:
-        reader.error("開始時間", _("時刻は 09:00 の形で入れてください。"))
-        return []
-    weekdays = [WEEKDAY_CHARS.index(c) for c in days if c in WEEKDAY_CHARS]
-    if not weekdays:
-        reader.error("利用可能曜日", _("曜日は「月火水木金」のように入れてください。"))
-    return [(day, start, end) for day in weekdays]
+def organization_kind(name: str, *, city_names: set[str]) -> str:
+    """運営種別 from an operator's name: the city itself is 市町村直営, never その他."""
+    if name in city_names or any(name.endswith(city) for city in city_names if city):
+        return Organization.Kind.MUNICIPAL
+    if "社会福祉法人" in name or "社福" in name:
+        return Organization.Kind.SOCIAL_WELFARE
+    if "NPO" in unicodedata.normalize("NFKC", name) or "特定非営利活動法人" in name:
+        return Organization.Kind.NPO
+    if any(w in name for w in ("株式会社", "有限会社", "合同会社", "(株)", "（株）", "学校法人", "医療法人")):
+        return Organization.Kind.PRIVATE
+    return Organization.Kind.OTHER
 
 
-def _choice(reader: _RowReader, column: str, choices: Any, default: str) -> str:
-    value = reader.text(column)
-    if not value:
-        return default
-    for code, label in choices.choices:
-        if value in {code, str(label)}:
-            return code
-    reader.error(column, _("「%(value)s」は選べる値ではありません。") % {"value": value})
-    return default
+class _Planner:
+    """Reads rows against what the database holds, loaded once (a 10,000-row file is one pass)."""
 
-
-def _find_service(source_id: str) -> Service | None:
-    own = OWN_ID.match(source_id)
-    if own:
-        return Service.objects.filter(pk=int(own.group(1))).first()
-    return Service.objects.filter(source_id=source_id).first()
-
-
-def _import_row(
-    reader: _RowReader, areas: dict[str, Area], categories: dict[str, Category], seen: set[str]
-) -> bool | None:
-    """Create or update one service from its row; True if created, None if the row has errors."""
-    errors_before = len(reader.errors)
-    for column in REQUIRED:
-        if not reader.text(column):
-            reader.error(column, _("必須の項目です。"))
-    source_id = reader.text("ID")
-    if source_id in seen:
-        reader.error("ID", _("同じIDの行がファイルの中に2つあります。"))
-    seen.add(source_id)
-    area = areas.get(reader.text("拡張_地区コード"))
-    if reader.text("拡張_地区コード") and area is None:
-        reader.error("拡張_地区コード", _("この地区コードはありません。"))
-    category = categories.get(reader.text("拡張_種別コード")) or categories.get(reader.text("種別"))
-    if category is None:
-        reader.error("種別", _("種別が分かりません（種別名か拡張_種別コードを入れてください）。"))
-    weekly_text = reader.text("拡張_曜日別時間")
-    try:
-        periods = parse_weekly(weekly_text) if weekly_text else _standard_hours(reader)
-    except ValueError as exc:
-        reader.error(
-            "拡張_曜日別時間",
-            _("「%(part)s」を読めません。「月 09:00-15:00」の形で入れてください。") % {"part": exc},
+    def __init__(self, mapping: dict[str, str]) -> None:
+        self.mapping = {column: target for column, target in mapping.items() if target}
+        categories = list(Category.objects.all())
+        self.categories = {c.slug: c for c in categories}
+        by_pk = {c.pk: c for c in categories}
+        self.category_names = {normalize(c.name): c for c in categories}
+        self.labels = {
+            label: by_pk[pk]
+            for label, pk in CategoryLabel.objects.values_list("label_normalized", "category_id")
+        }
+        self.areas = {a.code: a for a in Area.objects.all()}
+        self.towns = sorted(
+            ((normalize(t.town), t.area) for t in TownArea.objects.select_related("area")),
+            key=lambda t: -len(t[0]),
         )
-        periods = []
-    fields = {
-        "name": reader.text("名称"),
-        "name_kana": reader.text("名称_カナ"),
-        "description": reader.text("拡張_説明") or reader.text("備考"),
-        "min_age_months": reader.integer("拡張_対象月齢_下限"),
-        "max_age_months": reader.integer("拡張_対象月齢_上限"),
-        "for_pregnant": reader.boolean("拡張_妊娠中も対象", False),
-        "residents_only": reader.boolean("拡張_市民のみ", False),
-        "is_free": reader.boolean("拡張_無料", True),
-        "fee": reader.text("拡張_料金"),
-        "phone": reader.text("電話番号"),
-        "email": reader.text("拡張_メールアドレス"),
-        "url": reader.text("URL"),
-        "bookable_online": reader.boolean("拡張_ネット予約", False),
-        "walk_in": reader.boolean("拡張_予約なし可", False),
-        "closed_on_holidays": reader.boolean("拡張_祝日休み", True),
-        "status": _choice(reader, "拡張_状態", Service.Status, Service.Status.ACTIVE),
-        "published": reader.boolean("拡張_公開", True),
-    }
-    last_checked = reader.date("拡張_情報確認日")
-    latitude, longitude = reader.decimal("緯度"), reader.decimal("経度")
-    kind = _choice(reader, "拡張_運営種別", Organization.Kind, Organization.Kind.OTHER)
-    if len(reader.errors) > errors_before:
-        return None
+        self.centres = self._area_centres()
+        services = list(
+            Service.objects.filter(source_id__isnull=False).select_related(
+                "location", "organization", "category"
+            )
+        )
+        self.services = {s.source_id: s for s in services}
+        self.weekly = _weekly_of(services)
+        self.hub_statuses = dict(_hub_statuses())
+        self.popup_service_ids = set(_popup_service_ids())
+        self.organizations_by_number = {
+            o.corporate_number: o for o in Organization.objects.exclude(corporate_number="")
+        }
+        self.organizations_by_name = {o.name: o for o in Organization.objects.order_by("-pk")}
+        self.locations = {(loc.name, loc.address): loc for loc in Location.objects.order_by("-pk")}
+        self.city_names = {settings.CITY_NAME}
+        self.seen_ids: set[str] = set()
+        self.unknown_categories: list[str] = []
 
-    organization_name = reader.text("団体名") or fields["name"]
-    organization, _created = Organization.objects.get_or_create(
-        name=organization_name, defaults={"kind": kind}
-    )
-    location_name = reader.text("拡張_施設名称") or fields["name"]
-    location = Location.objects.filter(
-        name=location_name, address=reader.text("所在地_連結表記")
-    ).first() or Location(name=location_name, address=reader.text("所在地_連結表記"))
-    location.name_kana = reader.text("拡張_施設名称_カナ") or location.name_kana
-    location.postal_code = reader.text("拡張_郵便番号")
-    location.area = area
-    location.latitude, location.longitude = latitude, longitude
-    location.access_notes = reader.text("拡張_アクセス")
-    location.barrier_free_notes = reader.text("拡張_バリアフリー")
+    def _area_centres(self) -> list[tuple[float, float, Area]]:
+        """The mean position of each district's located places (for rows with coordinates only)."""
+        sums: dict[int, list[float]] = {}
+        for area_id, lat, lng in Location.objects.exclude(latitude=None).values_list(
+            "area_id", "latitude", "longitude"
+        ):
+            entry = sums.setdefault(area_id, [0.0, 0.0, 0.0])
+            entry[0] += float(lat)
+            entry[1] += float(lng)
+            entry[2] += 1
+        by_pk = {a.pk: a for a in self.areas.values()}
+        return [
+            (lat / n, lng / n, by_pk[pk])
+            for pk, (lat, lng, n) in sums.items()
+            if pk in by_pk and by_pk[pk].code != UNSET_AREA_CODE
+        ]
 
-    service = _find_service(source_id)
-    created = service is None
-    if service is None:
-        service = Service(source_id=None if OWN_ID.match(source_id) else source_id)
-    for name, value in fields.items():
-        setattr(service, name, value)
-    if last_checked:
-        service.last_checked = last_checked
-    service.organization, service.category = organization, category
-    try:
-        location.full_clean()
-        location.save()
-        service.location = location
-        service.full_clean(exclude=["search_name", "search_text", "search_grams"])
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            column = field if field != "__all__" else "拡張_対象月齢_下限"
-            for message in messages:
-                reader.error(column, message)
-        return None
-    service.save()
-    service.weekly_hours.all().delete()
-    WeeklyHours.objects.bulk_create(
-        WeeklyHours(service=service, weekday=day, opens_at=opens, closes_at=closes)
-        for day, opens, closes in periods
-    )
-    return created
+    def read(self, number: int, cells: list[Cell], header: list[str]) -> _Row:
+        values: dict[str, Cell] = {}
+        columns: dict[str, str] = {}
+        for index, column in enumerate(header):
+            target = self.mapping.get(column)
+            if target:
+                values[target] = cells[index] if index < len(cells) else ""
+                columns[target] = column
+        return _Row(number, values, columns)
+
+    # --- one row ---
+
+    def plan(self, row: _Row) -> _Planned:
+        name = row.limited("name", 200)
+        if not name:
+            row.hold("name", "required")
+        source_id = row.limited("id", 50)
+        if source_id:
+            if source_id in self.seen_ids:
+                row.hold("id", "duplicate_id")
+            self.seen_ids.add(source_id)
+        existing = self._existing(source_id)
+        category = self._category(row, existing)
+        for target in _FORMULA_TARGETS:
+            if row.has(target) and _looks_like_formula(row.text(target)):
+                row.note(target, "formula")
+        planned = _Planned(row.number, "hold", name=name, service=existing, category=category)
+        planned.service_values = self._service_values(row, existing)
+        if category is not None and row.has("category"):
+            self._keep_category_label(row.text("category"), category, planned, existing)
+        planned.location_values = self._location_values(row, existing)
+        planned.periods, holidays = self._periods(row)
+        if holidays is not None and "closed_on_holidays" not in planned.service_values:
+            planned.service_values["closed_on_holidays"] = not holidays
+        self._validate(row, planned)
+        if existing is not None and (
+            existing.pk in self.hub_statuses or existing.pk in self.popup_service_ids
+        ):
+            self._plan_hub(row, planned)
+        elif existing is None and category is not None and category.slug in HUB_CATEGORIES:
+            row.note("category", "hub_new", value=row.text("category") or category.name)
+            planned.action = "hub"
+        if row.held:
+            planned.action = "hold"
+            return planned
+        if planned.action == "hub" and existing is None:
+            return planned
+        if planned.action == "hub":
+            planned.organization, planned.location = existing.organization, existing.location
+        else:
+            planned.organization = self._organization(row, existing)
+            planned.location = self._location(planned.location_values, existing)
+            if planned.location.pk is None or planned.location.area_id is None:
+                self._area(row, planned)
+            elif self._area_from_file(row) is not None:
+                planned.location_values["area"] = self._area_from_file(row)
+        planned.changes = self._changes(planned)
+        if planned.action != "hub":
+            planned.action = "create" if existing is None else ("update" if planned.changes else "unchanged")
+        return planned
+
+    @staticmethod
+    def _keep_category_label(
+        label: str, category: Category, planned: _Planned, existing: Service | None
+    ) -> None:
+        """The file's own 種別 (認可私立保育所) stays with the entry when it is not the category's name,
+        so the export gives it back as published."""
+        open_data = planned.service_values.get("open_data")
+        if open_data is None:
+            open_data = dict(existing.open_data) if existing is not None else {}
+        if label and normalize(label) != normalize(category.name):
+            open_data["種別"] = label
+        else:
+            open_data.pop("種別", None)
+        planned.service_values["open_data"] = open_data
+
+    def _existing(self, source_id: str) -> Service | None:
+        own = OWN_ID.match(source_id)
+        if own:
+            return (
+                Service.objects.select_related("location", "organization", "category")
+                .filter(pk=int(own.group(1)))
+                .first()
+            )
+        return self.services.get(source_id) if source_id else None
+
+    def _category(self, row: _Row, existing: Service | None) -> Category | None:
+        slug = row.text("拡張_種別コード")
+        if slug and slug in self.categories:
+            return self.categories[slug]
+        label = row.text("category")
+        if not label:
+            if existing is not None:
+                return existing.category
+            row.hold("category", "required")
+            return None
+        key = normalize(label)
+        category = self.labels.get(key) or self.category_names.get(key)
+        if category is None:
+            row.hold("category", "category_unknown")
+            if label not in self.unknown_categories:
+                self.unknown_categories.append(label)
+        return category
+
+    def _service_values(self, row: _Row, existing: Service | None) -> dict[str, Any]:
+        values: dict[str, Any] = {"name": row.text("name")}
+        if existing is None:
+            # Unknown stays unknown: no cost column → cost unknown; no 情報確認日 → not confirmed.
+            values.update(is_free=None, last_checked=None)
+        if row.has("id") and not OWN_ID.match(row.text("id")):
+            values["source_id"] = row.text("id") or None
+        if row.text("name_kana"):
+            values["name_kana"] = row.text("name_kana")  # empty: the portal keeps or makes its own reading
+        texts = {
+            "description": "description",
+            "fee": "fee",
+            "hours_notes": "hours_notes",
+            "remarks": "remarks",
+        }
+        for field, target in texts.items():
+            if row.has(target):
+                values[field] = row.text(target)
+        if row.has("phone"):
+            values["phone"] = notation.normalize_phone(row.text("phone"))
+        if row.has("email"):
+            values["email"] = row.text("email")
+        if row.has("url"):
+            values["url"] = row.text("url")
+        if row.has("capacity"):
+            values["capacity"] = row.count("capacity")
+        if row.has("last_checked"):
+            values["last_checked"] = row.date("last_checked")
+        self._ages(row, values)
+        flags = {
+            "residents_only": "拡張_市民のみ",
+            "bookable_online": "拡張_ネット予約",
+            "walk_in": "拡張_予約なし可",
+            "closed_on_holidays": "拡張_祝日休み",
+            "published": "拡張_公開",
+        }
+        for field, target in flags.items():
+            flag = row.boolean(target) if row.has(target) else None
+            if flag is not None:
+                values[field] = flag
+        if row.has("拡張_無料"):
+            values["is_free"] = row.boolean("拡張_無料")
+        if row.text("拡張_状態"):
+            status = row.text("拡張_状態")
+            choices = {code: code for code in Service.Status.values} | {
+                str(label): code for code, label in Service.Status.choices
+            }
+            if status in choices:
+                values["status"] = choices[status]
+            else:
+                row.hold("拡張_状態", "choice")
+        kept = {t.removeprefix("keep:"): row.text(t) for t in row.cells if t.startswith("keep:")}
+        if kept:
+            open_data = dict(existing.open_data) if existing is not None else {}
+            open_data.update({k: v for k, v in kept.items() if v})
+            for key in [k for k, v in kept.items() if not v]:
+                open_data.pop(key, None)
+            values["open_data"] = open_data
+        return values
+
+    def _ages(self, row: _Row, values: dict[str, Any]) -> None:
+        if row.has("ages"):
+            text = row.text("ages")
+            values["age_text"] = text
+            ages = notation.Ages()
+            if text:
+                try:
+                    ages = notation.parse_ages(text)
+                except notation.NotationError:
+                    row.note("ages", "ages_unread")
+            values.update(min_age_months=ages.min_months, max_age_months=ages.max_months)
+            values["for_pregnant"] = ages.for_pregnant
+        for field, target in (
+            ("min_age_months", "拡張_対象月齢_下限"),
+            ("max_age_months", "拡張_対象月齢_上限"),
+        ):
+            if row.has(target):
+                values[field] = row.count(target)
+        if row.has("拡張_妊娠中も対象") and row.boolean("拡張_妊娠中も対象") is not None:
+            values["for_pregnant"] = row.boolean("拡張_妊娠中も対象")
+        low, high = values.get("min_age_months"), values.get("max_age_months")
+        if low is not None and high is not None and low >= high:
+            row.hold("拡張_対象月齢_下限" if row.has("拡張_対象月齢_下限") else "ages", "age_order")
+
+    def _location_values(self, row: _Row, existing: Service | None) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        address = row.text("address")
+        if not address:
+            parts = [row.text(f"keep:所在地_{p}") for p in ("都道府県", "市区町村", "町字", "番地以下")]
+            address = "".join(parts)
+        if address:
+            values["address"] = address
+        elif existing is None:
+            row.hold("address", "required")
+        values["name"] = row.text("拡張_施設名称") or row.text("name")
+        optional = {
+            "name_kana": "拡張_施設名称_カナ",
+            "address_detail": "address_detail",
+            "postal_code": "postal_code",
+            "access_notes": "access",
+            "parking_notes": "parking",
+            "barrier_free_notes": "拡張_バリアフリー",
+        }
+        for field, target in optional.items():
+            if row.has(target):
+                values[field] = row.text(target)
+        if row.has("latitude") or row.has("longitude"):
+            values.update(self._coordinates(row))
+        return values
+
+    def _coordinates(self, row: _Row) -> dict[str, Decimal | None]:
+        lat, lng = row.text("latitude"), row.text("longitude")
+        if bool(lat) != bool(lng):
+            row.hold("latitude" if not lat else "longitude", "coordinates_half")
+            return {}
+        try:
+            pair = notation.parse_coordinates(lat, lng)
+        except notation.SwappedCoordinates:
+            row.hold("latitude", "coordinates_swapped", value=f"{lat} / {lng}")
+            return {}
+        except notation.NotationError as error:
+            row.hold("latitude" if error.value == lat else "longitude", "coordinates_outside")
+            return {}
+        if pair is None:
+            return {"latitude": None, "longitude": None}
+        return {"latitude": pair[0], "longitude": pair[1]}
+
+    def _periods(self, row: _Row) -> tuple[list[tuple[int, dt.time, dt.time]] | None, bool | None]:
+        """(periods or None for "the file says nothing", open on 祝日 if the cell says)."""
+        weekly = row.text("拡張_曜日別時間")
+        if weekly:
+            try:
+                return parse_weekly(weekly), None
+            except notation.NotationError:
+                row.hold("拡張_曜日別時間", "weekly")
+                return None, None
+        if not row.has("days") and not row.has("opens"):
+            return (None if not row.has("拡張_曜日別時間") else []), None
+        days_text, opens, closes = row.text("days"), row.raw("opens"), row.raw("closes")
+        opens = "" if isinstance(opens, str) and opens.strip() in EMPTY_WORDS else opens
+        closes = "" if isinstance(closes, str) and closes.strip() in EMPTY_WORDS else closes
+        if not days_text and not str(opens).strip() and not str(closes).strip():
+            return [], None
+        try:
+            days = notation.parse_days(days_text)
+        except notation.NotationError:
+            row.hold("days", "days", value=days_text)
+            return None, None
+        if not str(opens).strip():
+            row.hold("opens", "time_missing", value="")
+            return None, days.open_on_holidays
+        try:
+            if isinstance(opens, str) and not str(closes).strip():
+                span = notation.parse_span(opens, "")
+            else:
+                span = (notation.parse_time(opens), None)
+                span = (span[0], notation.parse_time(closes)) if str(closes).strip() else span
+        except notation.NotationError as error:
+            target = "closes" if str(closes).strip() and error.value == closes else "opens"
+            row.hold(target, "time", value=error.value)
+            return None, days.open_on_holidays
+        if span[1] is None:
+            row.hold("closes", "time_missing", value="")
+            return None, days.open_on_holidays
+        return sorted((day, span[0], span[1]) for day in days.weekdays), days.open_on_holidays
+
+    def _validate(self, row: _Row, planned: _Planned) -> None:
+        """Field rules of the models (lengths, URL, e-mail) on each value, reported on its column."""
+        checks = (
+            (Service, planned.service_values, _SERVICE_TARGETS),
+            (Location, planned.location_values, _LOCATION_TARGETS),
+        )
+        for model, values, targets in checks:
+            for field_name, target in targets.items():
+                if field_name not in values or values[field_name] in (None, ""):
+                    continue
+                field = model._meta.get_field(field_name)
+                try:
+                    field.run_validators(values[field_name])
+                except ValidationError:
+                    reason = {"url": "url", "email": "email"}.get(field_name, "too_long")
+                    row.hold(target if row.has(target) else "name", reason)
+
+    def _area_from_file(self, row: _Row) -> Area | None:
+        code = row.text("拡張_地区コード")
+        if not code:
+            return None
+        area = self.areas.get(code)
+        if area is None:
+            row.hold("拡張_地区コード", "area_code")
+        return area
+
+    def _area(self, row: _Row, planned: _Planned) -> None:
+        """地区: the file's code, else the 町字 in the address, else the nearest district centre,
+        else 未設定 (listed for the clerk; never a refusal)."""
+        values = planned.location_values
+        area = self._area_from_file(row)
+        address = normalize(values.get("address") or (planned.location.address if planned.location else ""))
+        if area is None:
+            area = next((a for town, a in self.towns if town and town in address), None)
+        if area is None and values.get("latitude") is not None and self.centres:
+            lat, lng = float(values["latitude"]), float(values["longitude"])
+            distance, nearest = min(((lat - a) ** 2 + (lng - b) ** 2, area) for a, b, area in self.centres)
+            if distance <= AREA_NEAR_DEGREES**2:
+                area = nearest
+        if area is None:
+            area = self.unset_area()
+            row.note("address", "area_unset", value=values.get("address", ""))
+        values["area"] = area
+
+    def unset_area(self) -> Area:
+        if UNSET_AREA_CODE not in self.areas:
+            self.areas[UNSET_AREA_CODE] = Area(
+                code=UNSET_AREA_CODE, name="未設定", name_en="Not set", order=9999
+            )
+        return self.areas[UNSET_AREA_CODE]
+
+    def _organization(self, row: _Row, existing: Service | None) -> Organization:
+        name = row.text("organization") or str(row.raw("organization")).strip()
+        number = re.sub(r"\D", "", notation.fold(row.text("corporate_number")))
+        kind = row.text("拡張_運営種別")
+        if kind and kind not in Organization.Kind.values:
+            labels = {str(label): code for code, label in Organization.Kind.choices}
+            kind = labels.get(kind, "")
+            if not kind:
+                row.hold("拡張_運営種別", "choice")
+        city_names = self.city_names | {row.text("publisher_name")}
+        if not name or name in OPERATOR_PLACEHOLDERS:
+            # A placeholder names nobody: the row keeps its own operator, never merged with others.
+            if existing is not None:
+                return existing.organization
+            org_kind = Organization.Kind.PRIVATE if "個人" in name else Organization.Kind.OTHER
+            return Organization(name=name or row.text("name"), kind=kind or org_kind)
+        organization = (
+            number and self.organizations_by_number.get(number)
+        ) or self.organizations_by_name.get(name)
+        if organization is None:
+            organization = Organization(
+                name=name,
+                corporate_number=number,
+                kind=kind or organization_kind(name, city_names=city_names),
+            )
+            self.organizations_by_name[name] = organization
+            if number:
+                self.organizations_by_number[number] = organization
+        elif kind:
+            organization.kind = kind
+        return organization
+
+    def _location(self, values: dict[str, Any], existing: Service | None) -> Location:
+        key = (values.get("name", ""), values.get("address", ""))
+        if existing is not None and (
+            "address" not in values or (existing.location.name, existing.location.address) == key
+        ):
+            return existing.location
+        location = self.locations.get(key)
+        if location is None:
+            location = Location(name=key[0], address=key[1])
+            self.locations[key] = location
+        return location
+
+    def _changes(self, planned: _Planned) -> list[dict]:
+        """Each field an update changes, old and new, for the preview."""
+        if planned.service is None:
+            return []
+        changes = []
+        service = planned.service
+        for field, value in planned.service_values.items():
+            old = getattr(service, field)
+            if old != value and not (field == "open_data" and old == (value or {})):
+                changes.append(self._change(planned, Service, field, old, value))
+        if planned.category is not None and planned.category.pk != service.category_id:
+            changes.append(self._change(planned, Service, "category", service.category, planned.category))
+        for field, value in planned.location_values.items():
+            old = getattr(service.location, field)
+            if field == "area" and value.pk is not None and value.pk == service.location.area_id:
+                continue
+            if old != value:
+                changes.append(self._change(planned, Location, field, old, value))
+        if planned.organization is not None and planned.organization.pk != service.organization_id:
+            changes.append(
+                self._change(planned, Service, "organization", service.organization, planned.organization)
+            )
+        if planned.periods is not None and planned.periods != self.weekly.get(service.pk, []):
+            planned.periods_changed = True
+            old_text = format_weekly(self.weekly.get(service.pk, []))
+            changes.append(
+                {
+                    "row": planned.number,
+                    "name": planned.name,
+                    "field": str(_("利用可能曜日・時間")),
+                    "old": old_text,
+                    "new": format_weekly(planned.periods),
+                }
+            )
+        return changes
+
+    @staticmethod
+    def _change(planned: _Planned, model: type, field: str, old: Any, new: Any) -> dict:
+        return {
+            "row": planned.number,
+            "name": planned.name,
+            "field": str(model._meta.get_field(field).verbose_name),
+            "old": "" if old is None else str(old)[:200],
+            "new": "" if new is None else str(new)[:200],
+        }
+
+    def _plan_hub(self, row: _Row, planned: _Planned) -> None:
+        """An existing hub or 出張ひろば: the registry keeps its rules. Only directory-facing fields
+        are updated here; a new schedule becomes a change request checked by the hub rules."""
+        from hubs import rules
+        from hubs.models import Hub
+
+        planned.action = "hub"
+        planned.service_values = {
+            k: v for k, v in planned.service_values.items() if k in HUB_DIRECTORY_FIELDS
+        }
+        planned.location_values = {k: v for k, v in planned.location_values.items() if k == "access_notes"}
+        planned.category = planned.service.category
+        row.note("name", "hub_directory_only", value=planned.name)
+        service = planned.service
+        periods, planned.periods = planned.periods, None
+        if (
+            service.pk not in self.hub_statuses
+            or periods is None
+            or periods == self.weekly.get(service.pk, [])
+        ):
+            return
+        hub = Hub.objects.select_related("service__organization").get(service=service)
+        errors = hub.rule_errors(
+            periods=[rules.Period(d, o, c) for d, o, c in periods], staff_counts=hub.staff_counts()
+        )
+        if errors:
+            messages = "、".join(m for e in errors for m in e.messages)
+            row.note("days", "hub_schedule_refused", params={"rules": messages})
+        else:
+            row.note("days", "hub_schedule_request")
+            planned.hub_periods = periods
 
 
-def import_services(*, data: bytes) -> ImportReport:
-    """Import a CSV file, all rows or none; the report lists every bad cell."""
-    report = ImportReport()
-    try:
-        text = decode(data)
-    except UnicodeDecodeError:
-        report.errors.append(RowError(1, "", _("文字コードが UTF-8 でも Shift_JIS でもありません。")))
-        return report
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [column for column in REQUIRED if column not in (reader.fieldnames or [])]
-    if missing:
-        report.errors += [RowError(1, column, _("見出しの行にこの列がありません。")) for column in missing]
-        return report
-    areas = {a.code: a for a in Area.objects.all()}
-    categories: dict[str, Category] = {}
-    for category in Category.objects.all():
-        categories[category.slug] = categories[category.name] = category
-    seen: set[str] = set()
-    with transaction.atomic():
-        for number, row in enumerate(reader, start=2):
-            result = _import_row(_RowReader(row, number, report.errors), areas, categories, seen)
-            if result is True:
-                report.created += 1
-            elif result is False:
-                report.updated += 1
-        if report.errors:
-            transaction.set_rollback(True)
-            report.created = report.updated = 0
+# A row with coordinates but no known 町字 joins the nearest district centre within about 3 km.
+AREA_NEAR_DEGREES = 0.03
+
+
+# --- running a file --------------------------------------------------------------------------------------
+
+Progress = Callable[[int, int], None]
+PROGRESS_EVERY = 250
+
+
+def _run(
+    table: Table,
+    mapping: dict[str, str],
+    *,
+    write: Callable[[_Planned], None] | None,
+    progress: Progress | None,
+) -> Report:
+    planner = _Planner(mapping)
+    report = Report(rows=len(table.rows))
+    report.ignored_columns = [c for c in table.header if not mapping.get(c)]
+    for index, cells in enumerate(table.rows):
+        row = planner.read(index + 2, cells, table.header)
+        planned = planner.plan(row)
+        report.counts[planned.action] += 1
+        for bucket, items in (
+            (report.held, row.held),
+            (report.notes, row.notes),
+            (report.changes, planned.changes),
+        ):
+            if len(bucket) < REPORT_LIMIT:
+                bucket.extend(items[: REPORT_LIMIT - len(bucket)])
+        writes = planned.action in {"create", "update"} or (planned.action == "hub" and planned.service)
+        if write is not None and writes and not report.counts["hold"]:
+            write(planned)
+        if progress is not None and (index + 1) % PROGRESS_EVERY == 0:
+            progress(index + 1, len(table.rows))
+    report.unknown_categories = planner.unknown_categories
+    if progress is not None:
+        progress(len(table.rows), len(table.rows))
     return report
 
 
-def _age_text(service: Service) -> str:
-    low, high = service.min_age_months, service.max_age_months
-    if low is None and high is None:
-        return ""
-    return f"{'' if low is None else f'{low}か月'}～{'' if high is None else f'{high}か月未満'}"
+def check_file(
+    *,
+    data: bytes,
+    filename: str = "",
+    mapping: dict[str, str] | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """確認: what importing the file would do, writing nothing. Raises FileProblem."""
+    table = read_table(data, filename)
+    return _run(table, mapping or mapping_for(table.header) or {}, write=None, progress=progress)
 
 
-def _standard_days(periods: list[WeeklyHours]) -> tuple[str, str, str]:
-    if not periods:
-        return "", "", ""
-    days = "".join(WEEKDAY_CHARS[d] for d in sorted({p.weekday for p in periods}))
-    return (
-        days,
-        min(p.opens_at for p in periods).strftime("%H:%M"),
-        max(p.closes_at for p in periods).strftime("%H:%M"),
+def import_file(
+    *,
+    data: bytes,
+    filename: str = "",
+    by: Any,
+    mapping: dict[str, str] | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """登録: the whole file in one transaction, or nothing (FileProblem, ImportRefused while held)."""
+    table = read_table(data, filename)
+    mapping = mapping or mapping_for(table.header) or {}
+    with transaction.atomic():
+        report = _run(
+            table, mapping, write=lambda planned: _write(planned, by=by, filename=filename), progress=progress
+        )
+        if not report.ok:
+            transaction.set_rollback(True)
+            raise ImportRefused(report)
+    return report
+
+
+def _write(planned: _Planned, *, by: Any, filename: str) -> None:
+    organization = planned.organization
+    if organization is not None and organization.pk is None:
+        organization.save()
+    location = planned.location
+    changed_location = location.pk is None
+    for field, value in planned.location_values.items():
+        if field == "area":
+            if value.pk is None:
+                value.save()  # the 未設定 district, made the first time a row needs it
+            if location.area_id != value.pk:
+                location.area, changed_location = value, True
+            continue
+        if getattr(location, field) != value:
+            setattr(location, field, value)
+            changed_location = True
+    if changed_location:
+        location.save()
+    service = planned.service or Service()
+    for field, value in planned.service_values.items():
+        setattr(service, field, value)
+    if planned.action != "hub":
+        service.category = planned.category
+        service.organization = organization
+        service.location = location
+    if planned.service is None or planned.changes:
+        service.save()
+    if planned.periods is not None and (planned.service is None or planned.periods_changed):
+        service.weekly_hours.all().delete()
+        WeeklyHours.objects.bulk_create(
+            WeeklyHours(service=service, weekday=d, opens_at=o, closes_at=c) for d, o, c in planned.periods
+        )
+    if planned.hub_periods is not None:
+        _propose_hub_schedule(service, planned.hub_periods, by=by, filename=filename)
+
+
+def _propose_hub_schedule(
+    service: Service, periods: list[tuple[int, dt.time, dt.time]], *, by: Any, filename: str
+) -> None:
+    """The file's schedule for a hub, as a change request (変更の申し出) for city staff to decide."""
+    from hubs.models import Hub
+    from hubs.services import hub_change_propose
+
+    hub = Hub.objects.select_related("service").get(service=service)
+    data = {
+        "description": service.description,
+        "phone": service.phone,
+        "email": service.email,
+        "url": service.url,
+        "hours": [[d, o.isoformat("minutes"), c.isoformat("minutes")] for d, o, c in periods],
+        "staff": [[m.name, m.kind] for m in hub.staff.all()],
+    }
+    hub_change_propose(
+        by=by, hub=hub, data=data, note=str(_("一括登録（%(file)s）から") % {"file": filename})
     )
-
-
-def export_services_csv(out: IO[str]) -> int:
-    """Write every directory entry (hidden ones too) in the import layout; returns the row count."""
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    services = Service.objects.select_related("category", "organization", "location__area").prefetch_related(
-        "weekly_hours"
-    )
-    count = 0
-    city_code = getattr(settings, "CITY_CODE", "")
-    for service in services.order_by("pk").iterator(chunk_size=500):
-        location = service.location
-        periods = list(service.weekly_hours.all())
-        days, opens, closes = _standard_days(periods)
-        row = {
-            "全国地方公共団体コード": city_code,
-            "ID": service.source_id or f"portal-{service.pk}",
-            "地方公共団体名": settings.CITY_NAME,
-            "名称": service.name,
-            "名称_カナ": service.name_kana,
-            "種別": service.category.name,
-            "所在地_連結表記": location.address,
-            "緯度": "" if location.latitude is None else str(location.latitude),
-            "経度": "" if location.longitude is None else str(location.longitude),
-            "電話番号": service.phone,
-            "団体名": service.organization.name,
-            "利用可能曜日": days,
-            "開始時間": opens,
-            "終了時間": closes,
-            "利用可能日時特記事項": "",
-            "対象年齢": _age_text(service),
-            "URL": service.url,
-            "備考": "",
-            "拡張_種別コード": service.category.slug,
-            "拡張_地区コード": location.area.code,
-            "拡張_郵便番号": location.postal_code,
-            "拡張_施設名称": location.name,
-            "拡張_施設名称_カナ": location.name_kana,
-            "拡張_運営種別": service.organization.kind,
-            "拡張_説明": service.description,
-            "拡張_対象月齢_下限": "" if service.min_age_months is None else service.min_age_months,
-            "拡張_対象月齢_上限": "" if service.max_age_months is None else service.max_age_months,
-            "拡張_妊娠中も対象": int(service.for_pregnant),
-            "拡張_市民のみ": int(service.residents_only),
-            "拡張_無料": int(service.is_free),
-            "拡張_料金": service.fee,
-            "拡張_メールアドレス": service.email,
-            "拡張_ネット予約": int(service.bookable_online),
-            "拡張_予約なし可": int(service.walk_in),
-            "拡張_祝日休み": int(service.closed_on_holidays),
-            "拡張_曜日別時間": format_weekly(periods),
-            "拡張_状態": service.status,
-            "拡張_公開": int(service.published),
-            "拡張_アクセス": location.access_notes,
-            "拡張_バリアフリー": location.barrier_free_notes,
-            "拡張_情報確認日": service.last_checked.isoformat(),
-        }
-        writer.writerow([row[column] for column in COLUMNS])
-        count += 1
-    return count

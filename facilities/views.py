@@ -5,24 +5,18 @@ import hashlib
 import json
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.db.models.functions import Left
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from facilities.forms import SearchForm
-from facilities.importing import ImportForm, export_services_csv, import_services
 from facilities.models import Service, Situation, SpecialHours, WeeklyHours
 from facilities.search import SEARCH_DATA_FIELDS, SearchResults, km, priced_for_text_checks
-from portal.permissions import city_staff_required
 
 PAGE_SIZE = 20
 # Results are counted up to this many: a very common word (保育 matches half of a large directory)
@@ -216,30 +210,3 @@ def situations(request: HttpRequest) -> HttpResponse:
 
 def situation_list() -> list[Situation]:
     return list(Situation.objects.prefetch_related("categories"))
-
-
-@city_staff_required
-@require_http_methods(["GET", "POST"])
-def import_csv(request: HttpRequest) -> HttpResponse:
-    """一括登録: CSV upload for city staff, all rows or none."""
-    form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        report = import_services(data=form.cleaned_data["file"].read())
-        if report.ok:
-            messages.success(
-                request,
-                _("%(created)d件を登録し、%(updated)d件を更新しました。")
-                % {"created": report.created, "updated": report.updated},
-            )
-            return redirect(reverse("facilities:import"))
-    return render(request, "facilities/import.html", {"form": form, "report": report})
-
-
-@city_staff_required
-def export_csv(request: HttpRequest) -> HttpResponse:
-    """一括出力: every entry in the import layout (UTF-8 with BOM so spreadsheet software reads it)."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="kosodate-shisetsu.csv"'
-    export_services_csv(response)
-    return response

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -231,6 +232,22 @@ LOGGING = {
 # --- Portal ------------------------------------------------------------------------------------------
 # The demo city's name, shown in the header. A real deployment sets its own.
 CITY_NAME: str = env.str("CITY_NAME", default="みどり市")
+
+
+def _city_code(value: str) -> str:
+    """全国地方公共団体コード (6 digits with its check digit), written into the open-data export."""
+    from facilities.notation import city_code_is_valid
+
+    if value and not city_code_is_valid(value):
+        raise ImproperlyConfigured(
+            f"CITY_CODE {value!r} is not a 全国地方公共団体コード (6 digits, check digit)"
+        )
+    return value
+
+
+# The demo city is fictional, so it has no code unless one is set (the export then leaves the column
+# empty rather than invent one). A real deployment sets it; a wrong check digit stops the start.
+CITY_CODE: str = _city_code(env.str("CITY_CODE", default=""))
 # Map tiles for the directory's map view (Leaflet). Served by a tile provider the city contracts.
 MAP_TILE_URL: str = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 # Demo only: a fixed second-factor code for the demo staff accounts. allauth refuses it unless DEBUG.
