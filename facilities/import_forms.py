@@ -53,6 +53,7 @@ _GUESSES = {
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("施設一覧のファイル"),
+        error_messages={"empty": importing.FILE_PROBLEMS["empty"]},
         help_text=_(
             "「子育て施設一覧」（どちらの形式でも）や市の施設一覧。CSV（UTF-8 または Shift_JIS）か .xlsx。"
         ),
@@ -62,8 +63,6 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > importing.MAX_BYTES:
             raise forms.ValidationError(importing.FILE_PROBLEMS["too_big"])
-        if upload.size == 0:
-            raise forms.ValidationError(importing.FILE_PROBLEMS["empty"])
         return upload
 
 
