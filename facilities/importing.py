@@ -44,7 +44,7 @@ from facilities.models import (
     TownArea,
     WeeklyHours,
 )
-from facilities.text import normalize
+from facilities.text import normalize, reading_of
 
 # Limits of one file: a city's list is a few thousand rows; beyond these the file is refused whole
 # with a message, before anything is parsed (a 50 MB upload or 100,000 rows is a mistake, not a list).
@@ -1252,50 +1252,109 @@ def import_file(
     """登録: the whole file in one transaction, or nothing (FileProblem, ImportRefused while held)."""
     table = read_table(data, filename)
     mapping = mapping or mapping_for(table.header) or {}
+    writer = _Writer(by=by, filename=filename)
     with transaction.atomic():
-        report = _run(
-            table, mapping, write=lambda planned: _write(planned, by=by, filename=filename), progress=progress
-        )
-        if not report.ok:
+        report = _run(table, mapping, write=writer.add, progress=progress)
+        if report.ok:
+            writer.flush()
+        else:
             transaction.set_rollback(True)
             raise ImportRefused(report)
     return report
 
 
-def _write(planned: _Planned, *, by: Any, filename: str) -> None:
-    organization = planned.organization
-    if organization is not None and organization.pk is None:
-        organization.save()
-    location = planned.location
-    changed_location = location.pk is None
-    for field, value in planned.location_values.items():
+def _set_location_values(location: Location, values: dict[str, Any]) -> bool:
+    """Apply a row's place values; whether anything changed."""
+    changed = location.pk is None
+    for field, value in values.items():
         if field == "area":
             if value.pk is None:
                 value.save()  # the 未設定 district, made the first time a row needs it
             if location.area_id != value.pk:
-                location.area, changed_location = value, True
-            continue
-        if getattr(location, field) != value:
+                location.area, changed = value, True
+        elif getattr(location, field) != value:
             setattr(location, field, value)
-            changed_location = True
-    if changed_location:
-        location.save()
-    service = planned.service or Service()
+            changed = True
+    return changed
+
+
+def _set_service_values(service: Service, planned: _Planned) -> None:
     for field, value in planned.service_values.items():
         setattr(service, field, value)
     if planned.action != "hub":
         service.category = planned.category
-        service.organization = organization
-        service.location = location
-    if planned.service is None or planned.changes:
-        service.save()
-    if planned.periods is not None and (planned.service is None or planned.periods_changed):
-        service.weekly_hours.all().delete()
+        service.organization = planned.organization
+        service.location = planned.location
+
+
+class _Writer:
+    """Writes planned rows: a changed entry at once, new entries in batches of bulk inserts (a
+    10,000-row file is a few hundred statements, not tens of thousands; see bench/import_bench.py)."""
+
+    BATCH = 500
+
+    def __init__(self, *, by: Any, filename: str) -> None:
+        self.by, self.filename = by, filename
+        self.pending: list[_Planned] = []
+
+    def add(self, planned: _Planned) -> None:
+        if planned.service is None:
+            self.pending.append(planned)
+            if len(self.pending) >= self.BATCH:
+                self.flush()
+        else:
+            self._update(planned)
+
+    def _update(self, planned: _Planned) -> None:
+        if planned.organization is not None and planned.organization.pk is None:
+            planned.organization.save()
+        if _set_location_values(planned.location, planned.location_values):
+            planned.location.save()
+        service = planned.service
+        _set_service_values(service, planned)
+        if planned.changes:
+            service.save()
+        if planned.periods is not None and planned.periods_changed:
+            service.weekly_hours.all().delete()
+            WeeklyHours.objects.bulk_create(
+                WeeklyHours(service=service, weekday=d, opens_at=o, closes_at=c)
+                for d, o, c in planned.periods
+            )
+        if planned.hub_periods is not None:
+            _propose_hub_schedule(service, planned.hub_periods, by=self.by, filename=self.filename)
+
+    def flush(self) -> None:
+        from facilities.search import set_search_data
+
+        batch, self.pending = self.pending, []
+        new_organizations = {id(p.organization): p.organization for p in batch if p.organization.pk is None}
+        Organization.objects.bulk_create(new_organizations.values())
+        new_locations: dict[int, Location] = {}
+        for planned in batch:
+            if _set_location_values(planned.location, planned.location_values):
+                if planned.location.pk is None:
+                    new_locations[id(planned.location)] = planned.location
+                else:
+                    planned.location.save()
+        Location.objects.bulk_create(new_locations.values())
+        services = []
+        for planned in batch:
+            service = Service()
+            _set_service_values(service, planned)
+            # What Service.save() does, for a bulk insert that bypasses it.
+            if not service.name_kana.strip():
+                service.name_kana = reading_of(service.name)
+            set_search_data(service)
+            services.append(service)
+        Service.objects.bulk_create(services)
         WeeklyHours.objects.bulk_create(
-            WeeklyHours(service=service, weekday=d, opens_at=o, closes_at=c) for d, o, c in planned.periods
+            (
+                WeeklyHours(service=service, weekday=d, opens_at=o, closes_at=c)
+                for service, planned in zip(services, batch, strict=True)
+                for d, o, c in planned.periods or []
+            ),
+            batch_size=5000,
         )
-    if planned.hub_periods is not None:
-        _propose_hub_schedule(service, planned.hub_periods, by=by, filename=filename)
 
 
 def _propose_hub_schedule(
