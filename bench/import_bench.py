@@ -38,10 +38,32 @@ from facilities.models import Area, Service  # noqa: E402
 from portal.models import Role, User  # noqa: E402
 
 # Notations as cities write them, mixed through the file.
-DAYS = ["月～金", "月-土", "平日", "月・水・金", "火～土（祝日を除く）", "毎日", "土日祝", "月、火、木～土曜日"]
-TIMES = [("9:00", "17:00"), ("７：００", "19時"), ("9時30分", "15:30"), ("9:00～16:00", ""), ("08:30:00", "17:15")]
+DAYS = [
+    "月～金",
+    "月-土",
+    "平日",
+    "月・水・金",
+    "火～土（祝日を除く）",
+    "毎日",
+    "土日祝",
+    "月、火、木～土曜日",
+]
+TIMES = [
+    ("9:00", "17:00"),
+    ("７：００", "19時"),
+    ("9時30分", "15:30"),
+    ("9:00～16:00", ""),
+    ("08:30:00", "17:15"),
+]
 AGES = ["0歳から5歳", "生後57日から", "1歳クラスから", "就学前", "小学3年生まで", "18歳未満", "妊婦", ""]
-TYPES = ["認可私立保育所", "私立幼稚園", "児童館", "認定こども園（幼保連携型）", "小規模保育事業", "一時預かり"]
+TYPES = [
+    "認可私立保育所",
+    "私立幼稚園",
+    "児童館",
+    "認定こども園（幼保連携型）",
+    "小規模保育事業",
+    "一時預かり",
+]
 COLUMNS = [
     "全国地方公共団体コード",
     "ID",
@@ -145,7 +167,11 @@ def main() -> None:
     started = time.perf_counter()
     report = importing.check_file(data=data, filename="bench.csv")
     seconds = time.perf_counter() - started
-    result["check"] = {"seconds": round(seconds, 1), "rows_per_second": round(args.rows / seconds), **report.counts}
+    result["check"] = {
+        "seconds": round(seconds, 1),
+        "rows_per_second": round(args.rows / seconds),
+        **report.counts,
+    }
 
     client = Client()
     page = "/search/?q=保育"
@@ -155,7 +181,9 @@ def main() -> None:
     child = subprocess.Popen(
         [sys.executable, __file__, "_import", file.name], stdout=subprocess.PIPE, text=True, cwd=ROOT
     )
-    result["page_during_import"] = _summary(page_latencies(client, page, until=lambda: child.poll() is not None))
+    result["page_during_import"] = _summary(
+        page_latencies(client, page, until=lambda: child.poll() is not None)
+    )
     imported = json.loads(child.stdout.read().strip().splitlines()[-1])
     result["import"] = {
         "seconds": round(imported["seconds"], 1),
