@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
@@ -27,6 +26,8 @@ from consultations.models import (
 )
 from facilities.models import Service
 from facilities.text import normalize
+from portal.models import Role
+from portal.spreadsheets import write_csv
 
 
 def site_for_specialist(user) -> UserSupportSite | None:
@@ -35,6 +36,12 @@ def site_for_specialist(user) -> UserSupportSite | None:
         Specialist.objects.select_related("site__service", "site__site_type").filter(user_id=user.pk).first()
     )
     return specialist.site if specialist else None
+
+
+def may_record_cooperation(user) -> bool:
+    """地域連携の記録 is kept by specialists of a site whose type does it (基本型): the view and the menu."""
+    site = site_for_specialist(user) if user.has_role(Role.SPECIALIST) else None
+    return site is not None and site.site_type.does_regional_cooperation
 
 
 def case_search(*, site: UserSupportSite, query: str = "", status: str = "") -> QuerySet[Case]:
@@ -57,22 +64,46 @@ def case_search(*, site: UserSupportSite, query: str = "", status: str = "") -> 
     )
 
 
-def possible_duplicates(*, site: UserSupportSite, kana: str = "", phone: str = "") -> QuerySet[Case]:
-    """重複の可能性: open cases of the site whose guardian has the same reading or phone number."""
-    kana, phone = normalize(kana), digits(phone)
+def possible_duplicates(
+    *,
+    site: UserSupportSite,
+    name: str = "",
+    kana: str = "",
+    phone: str = "",
+    birth_date: dt.date | None = None,
+) -> QuerySet[Case]:
+    """重複の可能性: cases of the site (not anonymized, not merged away) with a guardian of the same
+    name or reading (spaces, widths and kana script ignored: 山本さくら = 山本 さくら), the same phone
+    number, or a child born the same day. Used by the live hint and by the check on save."""
+    keys = {normalize(name), normalize(kana)} - {""}
+    phone = digits(phone)
     match = Q()
-    if kana:
-        match |= Q(guardians__kana_key__contains=kana)
+    if keys:
+        match |= Q(guardians__name_key__in=keys) | Q(guardians__kana_key__in=keys)
     if len(phone) >= 8:
         match |= Q(guardians__phone_digits=phone)
+    if birth_date is not None:
+        match |= Q(children__birth_date=birth_date)
     if not match:
         return Case.objects.none()
     return (
         Case.objects.for_site(site)
-        .filter(anonymized_at__isnull=True)
+        .filter(anonymized_at__isnull=True, merged_into__isnull=True)
         .filter(match)
         .distinct()
-        .prefetch_related("guardians")[:5]
+        .order_by("pk")
+        .prefetch_related("guardians", "children")[:5]
+    )
+
+
+def cases_erased_soon(*, day: dt.date) -> QuerySet[Case]:
+    """消去予定: cases that the nightly run will anonymize within ``Case.ERASURE_GRACE_DAYS`` of ``day``
+    (the close is always recorded by then, so only the retention period decides). Listed for city
+    staff before anything is erased."""
+    return (
+        Case.objects.due_for_erasure(day + dt.timedelta(days=Case.ERASURE_GRACE_DAYS))
+        .select_related("site__service")
+        .order_by("closed_on", "pk")
     )
 
 
@@ -98,6 +129,77 @@ def follow_ups_due(*, user, day: dt.date) -> QuerySet[FollowUp]:
         )
         .select_related("case")
         .order_by("due_on", "pk")
+    )
+
+
+def follow_ups_open(*, user, site: UserSupportSite) -> QuerySet[FollowUp]:
+    """My open follow-ups at my site, overdue first (the upcoming list)."""
+    return (
+        FollowUp.objects.filter(
+            assignee=user, case__site=site, done_at__isnull=True, case__anonymized_at__isnull=True
+        )
+        .select_related("case")
+        .order_by("due_on", "pk")
+    )
+
+
+def follow_ups_done_recently(*, user, site: UserSupportSite, since: dt.date) -> QuerySet[FollowUp]:
+    """Follow-ups of mine completed since ``since``, newest first: where a mistaken 完了 is undone."""
+    start = dt.datetime.combine(since, dt.time.min, timezone.get_current_timezone())
+    return (
+        FollowUp.objects.filter(
+            assignee=user, case__site=site, done_at__gte=start, case__anonymized_at__isnull=True
+        )
+        .select_related("case")
+        .order_by("-done_at", "-pk")
+    )
+
+
+@dataclass
+class SiteOverview:
+    """監督ビュー: one site's open work, for its lead specialist (主任) and city staff."""
+
+    site: UserSupportSite
+    open_cases: list[tuple[str, int]]
+    overdue_by_assignee: list[tuple[object, list[FollowUp]]]
+    waiting_referrals: list[Referral]
+
+    @property
+    def open_total(self) -> int:
+        return sum(count for _, count in self.open_cases)
+
+
+def site_overview(*, site: UserSupportSite, day: dt.date) -> SiteOverview:
+    """Open cases by status, overdue follow-ups per specialist, and referrals still awaiting an
+    outcome (oldest first). Case numbers only: no names."""
+    live = Case.objects.for_site(site).filter(anonymized_at__isnull=True)
+    by_status = dict(
+        live.exclude(status=Case.Status.CLOSED).values_list("status").annotate(n=Count("pk")).order_by()
+    )
+    open_cases = [
+        (label, by_status.get(value, 0))
+        for value, label in Case.Status.choices
+        if value != Case.Status.CLOSED
+    ]
+    overdue: dict[int, tuple[object, list[FollowUp]]] = {}
+    for follow_up in (
+        FollowUp.objects.filter(
+            case__in=live.exclude(status=Case.Status.CLOSED), done_at__isnull=True, due_on__lt=day
+        )
+        .select_related("assignee", "case")
+        .order_by("assignee__email", "due_on", "pk")
+    ):
+        overdue.setdefault(follow_up.assignee_id, (follow_up.assignee, []))[1].append(follow_up)
+    waiting = list(
+        Referral.objects.filter(case__in=live, outcome=Referral.Outcome.REFERRED, service__isnull=False)
+        .select_related("case", "service")
+        .order_by("referred_on", "pk")
+    )
+    return SiteOverview(
+        site=site,
+        open_cases=open_cases,
+        overdue_by_assignee=list(overdue.values()),
+        waiting_referrals=waiting,
     )
 
 
@@ -163,13 +265,17 @@ class MonthlyReport:
     def as_csv(self) -> str:
         """UTF-8 with a BOM so that Excel opens the Japanese text correctly."""
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
         site = self.site.name if self.site else _("市全体")
-        writer.writerow([_("実施場所"), _("年月"), _("区分"), _("項目"), _("件数")])
-        for section in self.sections:
-            for label, count in section.rows:
-                writer.writerow([site, f"{self.month:%Y-%m}", section.title, label, count])
-        return "\ufeff" + buffer.getvalue()
+        write_csv(
+            buffer,
+            [_("実施場所"), _("年月"), _("区分"), _("項目"), _("件数")],
+            (
+                [site, f"{self.month:%Y-%m}", section.title, label, count]
+                for section in self.sections
+                for label, count in section.rows
+            ),
+        )
+        return buffer.getvalue()
 
 
 def monthly_report(*, month: dt.date, site: UserSupportSite | None = None) -> MonthlyReport:
@@ -253,8 +359,9 @@ def monthly_report(*, month: dt.date, site: UserSupportSite | None = None) -> Mo
 
 
 def booking_choices(referral: Referral) -> tuple[QuerySet, QuerySet]:
-    """代理予約の選択肢: the referred service's sessions open for booking now, and the children the
-    parent registered on the portal."""
+    """代理予約の選択肢: the referred service's sessions open for booking now that one of the
+    parent's registered children (or pregnancy) may book, and those children
+    (``Session.ineligibility_reason``, the booking feature's own rule)."""
     from facilities.bookings.models import Child as PortalChild
     from facilities.bookings.models import Session
 
@@ -266,4 +373,8 @@ def booking_choices(referral: Referral) -> tuple[QuerySet, QuerySet]:
         .with_seats()
     )
     children = PortalChild.objects.filter(parent_id=referral.case.parent_account_id)
-    return sessions, children
+    fits = [(session.pk, child.pk) for session in sessions for child in children if session.accepts(child)]
+    return (
+        sessions.filter(pk__in={session_id for session_id, _child_id in fits}),
+        children.filter(pk__in={child_id for _session_id, child_id in fits}),
+    )

@@ -97,6 +97,7 @@ class ServiceAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (_("英語の表示"), {"fields": ["name_en", "description_en"], "classes": ["collapse"]}),
         (_("対象"), {"fields": ["min_age_months", "max_age_months", "for_pregnant", "residents_only"]}),
         (
             _("費用・使いかた"),

@@ -2,17 +2,16 @@
 read-only JSON view of it shaped after Open Referral HSDS 3.
 
 The staff export carries every entry and our 拡張_ columns, so it imports back unchanged; the public
-file and the API carry only what parents may see. Every cell goes through ``safe_cell``: text that a
-spreadsheet would run as a formula (=, +, -, @) is written so that it stays text.
+file and the API carry only what parents may see. CSV cells go through ``portal.spreadsheets`` (text a
+spreadsheet would run as a formula gets a leading apostrophe); .xlsx cells are typed as text.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Iterator
-from typing import IO, Any
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
@@ -20,15 +19,6 @@ from django.db.models import Prefetch, QuerySet
 from facilities.importing import CURRENT_LAYOUT, EXPORT_COLUMNS, KEPT_COLUMNS, format_weekly
 from facilities.models import Service, WeeklyHours
 from facilities.notation import WEEKDAY_CHARS
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> str:
-    """A cell no spreadsheet runs as a formula: text starting with = + - @ gets a leading apostrophe
-    (the importer takes it off again, so export → import → export is unchanged)."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
 def _flag(value: bool | None) -> str:
@@ -114,34 +104,28 @@ def export_services(*, public: bool) -> QuerySet[Service]:
     return services.order_by("pk")
 
 
+def export_header(*, public: bool) -> list[str]:
+    """The public file has the standard columns only; the staff export adds ours (拡張_)."""
+    return list(CURRENT_LAYOUT) if public else EXPORT_COLUMNS
+
+
 def export_rows(*, public: bool) -> Iterator[list[str]]:
-    """The header, then one row per entry; the public file has the standard columns only."""
-    columns = list(CURRENT_LAYOUT) if public else EXPORT_COLUMNS
-    yield columns
+    """One row per entry, in the columns of ``export_header``. CSV goes through
+    ``portal.spreadsheets`` (formula-safe cells; the importer takes the guard off again)."""
+    columns = export_header(public=public)
     for service in export_services(public=public).iterator(chunk_size=500):
         row = export_row(service)
         yield [row.get(column, "") for column in columns]
 
 
-def write_csv(out: IO[str], rows: Iterable[list[str]]) -> int:
-    """UTF-8 with BOM (spreadsheet software reads it), CRLF as RFC 4180; returns the entry count."""
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    count = -1
-    for row in rows:
-        writer.writerow([safe_cell(value) for value in row])
-        count += 1
-    return count
-
-
-def xlsx_bytes(rows: Iterable[list[str]]) -> bytes:
+def xlsx_bytes(header: list[str], rows: Iterable[list[str]]) -> bytes:
     """An .xlsx with every cell typed as text, so a value starting with = stays text and never runs."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("子育て施設一覧")
-    for row in rows:
+    for row in [header, *rows]:
         cells = []
         for value in row:
             cell = WriteOnlyCell(sheet, value=value)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from facilities.geo import point_for_postal_code
 from facilities.models import Area, Category
 from facilities.search import Point
+from portal.i18n import localized
 
 # Oldest child the directory serves: 18 years.
 MAX_AGE_MONTHS = 216
@@ -23,7 +24,22 @@ class SearchForm(forms.Form):
         ("now", _("いま開いている")),
         ("at", _("日時を指定")),
     ]
-    SORT_CHOICES = [("relevance", _("関連度順")), ("distance", _("近い順"))]
+    # The default order has an empty value, so it stays out of the URL like every unset field.
+    SORT_CHOICES = [("", _("関連度順")), ("distance", _("近い順"))]
+    # What the 「絞り込み」 control folds and counts; the words, the situation and the location are not
+    # filters the parent set there.
+    FILTER_FIELDS = (
+        "category",
+        "area",
+        "age_months",
+        "pregnant",
+        "when",
+        "nights_weekends",
+        "bookable_online",
+        "free",
+        "sort",
+        "postal_code",
+    )
 
     q = forms.CharField(
         label=_("ことばでさがす"),
@@ -64,12 +80,12 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        categories = list(Category.objects.only("slug", "name", "parent_id"))
+        categories = list(Category.objects.only("slug", "name", "name_en", "parent_id"))
         self.fields["category"].choices = [
-            (c.slug, f"— {c.name}" if c.parent_id else c.name) for c in categories
+            (c.slug, f"— {localized(c)}" if c.parent_id else localized(c)) for c in categories
         ]
         self.fields["area"].choices = [("", _("すべての地区"))] + [
-            (a.code, a.name) for a in Area.objects.only("code", "name")
+            (a.code, localized(a)) for a in Area.objects.only("code", "name", "name_en")
         ]
 
     def clean_postal_code(self) -> str:
@@ -87,6 +103,13 @@ class SearchForm(forms.Form):
         if data.get("sort") == "distance" and self.point() is None:
             self.add_error("postal_code", _("近い順に並べるには、郵便番号を入れるか現在地を使ってください。"))
         return data
+
+    def active_filter_count(self) -> int:
+        """How many filters are set (shown on the folded 「絞り込み」 control); an invalid one counts,
+        since the parent set it and sees its error inside."""
+        if not self.is_bound:
+            return 0
+        return sum(1 for name in self.FILTER_FIELDS if self.data.get(name) not in (None, ""))
 
     def point(self) -> Point | None:
         data = getattr(self, "cleaned_data", {})

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,11 +16,13 @@ from facilities import exporting, import_batches, importing
 from facilities.import_forms import CategoryChoiceForm, ColumnMappingForm, UploadForm
 from facilities.models import Category, ImportBatch
 from portal.permissions import city_staff_required
+from portal.spreadsheets import csv_response
 
 # Rows of a report shown on the page (the full counts are always shown).
 SHOWN_ROWS = 500
 API_PAGE_SIZE = 50
 OPEN_DATA_SECONDS = 60 * 60
+EXPORT_FILENAME = "kosodate-shisetsu"
 
 
 def _get_batch(request: HttpRequest, pk: int) -> ImportBatch:
@@ -139,24 +140,30 @@ def import_help(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
     """一括出力: every entry (hidden ones too) in the current layout plus 拡張_ columns; imports back."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="kosodate-shisetsu.csv"'
-    exporting.write_csv(response, exporting.export_rows(public=False))
-    return response
+    return _csv_response(public=False)
 
 
 @city_staff_required
 @require_GET
 def export_xlsx(request: HttpRequest) -> HttpResponse:
-    return _xlsx_response(exporting.export_rows(public=False), "kosodate-shisetsu.xlsx")
+    return _xlsx_response(public=False)
 
 
-def _xlsx_response(rows, filename: str) -> HttpResponse:
+def _csv_response(*, public: bool) -> HttpResponse:
+    return csv_response(
+        filename=EXPORT_FILENAME + ".csv",
+        header=exporting.export_header(public=public),
+        rows=exporting.export_rows(public=public),
+    )
+
+
+def _xlsx_response(*, public: bool) -> HttpResponse:
+    filename = EXPORT_FILENAME + ".xlsx"
     response = HttpResponse(
-        exporting.xlsx_bytes(rows),
+        exporting.xlsx_bytes(exporting.export_header(public=public), exporting.export_rows(public=public)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response
 
 
@@ -164,17 +171,13 @@ def _xlsx_response(rows, filename: str) -> HttpResponse:
 @cache_control(public=True, max_age=OPEN_DATA_SECONDS)
 def open_data_csv(request: HttpRequest) -> HttpResponse:
     """オープンデータ: the city's current list, what parents may see, in the standard columns."""
-    out = io.StringIO()
-    exporting.write_csv(out, exporting.export_rows(public=True))
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="kosodate-shisetsu.csv"'
-    return response
+    return _csv_response(public=True)
 
 
 @require_GET
 @cache_control(public=True, max_age=OPEN_DATA_SECONDS)
 def open_data_xlsx(request: HttpRequest) -> HttpResponse:
-    return _xlsx_response(exporting.export_rows(public=True), "kosodate-shisetsu.xlsx")
+    return _xlsx_response(public=True)
 
 
 @require_GET

@@ -525,7 +525,7 @@ class _Row:
             return str(value)
         value = value.strip()
         if value[:1] == "'" and value[1:2] in _FORMULA_START:
-            value = value[1:]  # our export's guard against spreadsheet formulas (exporting.safe_cell)
+            value = value[1:]  # our export's guard against formulas (portal.spreadsheets.safe_cell)
         return "" if value in (EMPTY_WORDS if target in _STRUCTURED else PLACEHOLDERS) else value
 
     def _item(self, target: str, reason: str, value: Cell | None, params: dict | None) -> dict:
@@ -708,12 +708,10 @@ class _Planner:
             key=lambda t: -len(t[0]),
         )
         self.centres = self._area_centres()
-        services = list(
-            Service.objects.filter(source_id__isnull=False).select_related(
-                "location", "organization", "category"
-            )
-        )
-        self.services = {s.source_id: s for s in services}
+        services = list(Service.objects.select_related("location", "organization", "category"))
+        self.services = {s.source_id: s for s in services if s.source_id}
+        # Entries made in the portal export as portal-<pk> and come back by it.
+        self.services_by_pk = {s.pk: s for s in services}
         self.weekly = _weekly_of(services)
         self.hub_statuses = dict(_hub_statuses())
         self.popup_service_ids = set(_popup_service_ids())
@@ -822,11 +820,7 @@ class _Planner:
     def _existing(self, source_id: str) -> Service | None:
         own = OWN_ID.match(source_id)
         if own:
-            return (
-                Service.objects.select_related("location", "organization", "category")
-                .filter(pk=int(own.group(1)))
-                .first()
-            )
+            return self.services_by_pk.get(int(own.group(1)))
         return self.services.get(source_id) if source_id else None
 
     def _category(self, row: _Row, existing: Service | None) -> Category | None:

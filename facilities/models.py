@@ -6,6 +6,7 @@ sites (consultations.UserSupportSite) are Services of this directory, linked one
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
 
@@ -14,6 +15,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from facilities.fields import CodePointTextField, GramsField
@@ -31,6 +33,46 @@ def _japanese_holidays(year: int) -> holidays.HolidayBase:
 def is_public_holiday(day: dt.date) -> bool:
     """祝日 (including 振替休日) from the maintained ``holidays`` package."""
     return day in _japanese_holidays(day.year)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by whole ``months``; a day missing in the target month becomes its last day
+    (31 Aug + 6 months → 28 Feb), the same rule that completes a month of age."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def age_text(months: int) -> str:
+    """An age in years and months as parents say it: 「1歳6か月」, 「6か月」, 「3歳」 (never 「18か月」)."""
+    years, rest = divmod(months, 12)
+    year_part = ngettext("%(n)d歳", "%(n)d歳", years) % {"n": years} if years else ""
+    month_part = ngettext("%(n)dか月", "%(n)dか月", rest) % {"n": rest} if rest or not years else ""
+    if year_part and month_part:
+        return gettext("%(years)s%(months)s") % {"years": year_part, "months": month_part}
+    return year_part or month_part
+
+
+def age_range_text(min_months: int | None, max_months: int | None) -> str:
+    """対象年齢 in words (``max_months`` exclusive): 「1歳6か月から3歳未満まで」, 「18歳未満」.
+
+    A lower bound of 0 months says nothing a parent needs, so 0–216 reads 「18歳未満」.
+    """
+    low = min_months or None
+    if low is None and max_months is None:
+        return gettext("年齢の制限はありません")
+    if low is None:
+        return gettext("%(high)s未満") % {"high": age_text(max_months)}
+    if max_months is None:
+        return gettext("%(low)sから") % {"low": age_text(low)}
+    return gettext("%(low)sから%(high)s未満まで") % {"low": age_text(low), "high": age_text(max_months)}
+
+
+def hours_text(opens: dt.time, closes: dt.time) -> str:
+    """One opening period: 「09:00–17:00」, 「17:00–09:00（翌日）」 past midnight, 「24時間」 round the clock."""
+    if opens == closes:
+        return gettext("24時間")
+    text = f"{opens:%H:%M}–{closes:%H:%M}"
+    return text + gettext("（翌日）") if closes < opens else text
 
 
 def _local(when: dt.datetime) -> dt.datetime:
@@ -66,7 +108,7 @@ def _searchable_fields_changed(instance: models.Model, fields: list[str]) -> boo
 
 
 class Category(models.Model):
-    """サービス種別. Seeded from DOMAIN.md; city staff may add more. A child narrows its parent
+    """サービス種別. Seeded with the services the national 利用者支援事業 and 地域子育て支援拠点事業 name; city staff may add more. A child narrows its parent
     (子育て短期支援 → ショートステイ / トワイライトステイ)."""
 
     slug = models.SlugField(_("コード"), unique=True)
@@ -259,6 +301,10 @@ class Service(models.Model):
         help_text=_("ひらがなまたはカタカナ。空欄なら自動で読みを付けます。固有名詞は確認してください。"),
     )
     description = models.TextField(_("説明"), blank=True)
+    # English shown on English pages when the city gives it (portal.i18n.localized); empty shows the
+    # Japanese, never a machine translation.
+    name_en = models.CharField(_("名称（英語）"), max_length=200, blank=True)
+    description_en = models.TextField(_("説明（英語）"), blank=True)
     # Eligibility (対象). Ages in whole months of the child on the day of use; max is exclusive
     # (0–36 means "under 3 years").
     min_age_months = models.PositiveSmallIntegerField(_("対象年齢（下限・月）"), null=True, blank=True)
@@ -365,6 +411,9 @@ class Service(models.Model):
         yesterday = when.date() - dt.timedelta(days=1)
         return any(closes <= opens and t < closes for opens, closes in self.hours_on(yesterday))
 
+    def age_range_label(self) -> str:
+        return age_range_text(self.min_age_months, self.max_age_months)
+
     def accepts_age_months(self, months: int) -> bool:
         """Whether a child of ``months`` whole months is within the eligible range."""
         if self.min_age_months is not None and months < self.min_age_months:
@@ -403,15 +452,6 @@ class WeeklyHours(models.Model):
     @property
     def overnight(self) -> bool:
         return self.closes_at <= self.opens_at
-
-    @property
-    def duration(self) -> dt.timedelta:
-        """Length of the period; an overnight period wraps past midnight."""
-        start = dt.datetime.combine(dt.date.min, self.opens_at)
-        end = dt.datetime.combine(dt.date.min, self.closes_at)
-        if self.overnight:
-            end += dt.timedelta(days=1)
-        return end - start
 
 
 class SpecialHours(models.Model):

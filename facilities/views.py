@@ -2,14 +2,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.db.models.functions import Left
+from django.db.models import Prefetch, Value
+from django.db.models.functions import Coalesce, Left, NullIf
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.vary import vary_on_headers
@@ -17,6 +17,8 @@ from django.views.decorators.vary import vary_on_headers
 from facilities.forms import SearchForm
 from facilities.models import Service, Situation, SpecialHours, WeeklyHours
 from facilities.search import SEARCH_DATA_FIELDS, SearchResults, km, priced_for_text_checks
+from facilities.urgent import NATIONAL_LINES, needs_urgent_help
+from portal.i18n import in_english
 
 PAGE_SIZE = 20
 # Results are counted up to this many: a very common word (保育 matches half of a large directory)
@@ -60,17 +62,24 @@ def _visible_service(pk: int) -> Service:
 @vary_on_headers("HX-Request")
 def search(request: HttpRequest) -> HttpResponse:
     """さがす: text + filters; htmx swaps only the results and keeps the URL in step."""
+    canonical = _canonical_url(request)
+    if canonical is not None:
+        return redirect(canonical)
     form = SearchForm(request.GET or None)
     form.is_valid()  # the valid fields apply; the others are reported next to their inputs
     kwargs = form.search_kwargs()
     now = timezone.localtime()
     today = now.date()
+    # The card's summary in the page's language: the city's English description when it gave one.
+    summary_source = (
+        Coalesce(NullIf("description_en", Value("")), "description") if in_english() else "description"
+    )
 
     def load(services):
         # A result card shows 80 characters of the description: the wide columns stay in the database.
         return (
-            services.defer(*SEARCH_DATA_FIELDS, "description")
-            .annotate(summary=Left("description", SUMMARY_CHARS + 1))
+            services.defer(*SEARCH_DATA_FIELDS, "description", "description_en")
+            .annotate(summary=Left(summary_source, SUMMARY_CHARS + 1))
             .prefetch_related(
                 "weekly_hours",
                 Prefetch(
@@ -89,6 +98,12 @@ def search(request: HttpRequest) -> HttpResponse:
         service.km = km(getattr(service, "distance", None))
     situation_slug = getattr(form, "cleaned_data", {}).get("situation")
     situation = Situation.objects.filter(slug=situation_slug).first() if situation_slug else None
+    urgent = needs_urgent_help(situation_slug=situation_slug, now=now)
+    services = list(page)
+    if urgent:
+        # Someone who needs help tonight sees what is open now first (the sort is stable, so the
+        # ranking holds within each group; it reorders this page, not the whole result set).
+        services.sort(key=lambda service: not service.open_now)
     markers = [
         {
             "name": s.name,
@@ -96,21 +111,40 @@ def search(request: HttpRequest) -> HttpResponse:
             "lat": float(s.location.latitude),
             "lng": float(s.location.longitude),
         }
-        for s in page
+        for s in services
         if s.location.latitude is not None and s.location.longitude is not None
     ]
     context = {
         "form": form,
         "page": page,
+        "services": services,
         "situation": situation,
+        "urgent": urgent,
+        "national_lines": NATIONAL_LINES,
+        "city_after_hours_phone": settings.CITY_AFTER_HOURS_PHONE,
         "markers": markers,
         "query_string": _without_page(request),
         "count_cap": COUNT_CAP,
         "map_tile_url": settings.MAP_TILE_URL,
     }
-    if request.htmx:
+    if request.htmx and not request.htmx.history_restore_request:
         return render(request, "facilities/search.html#results", context)
     return render(request, "facilities/search.html", context)
+
+
+def _canonical_url(request: HttpRequest) -> str | None:
+    """The search URL without empty parameters, or None when the request already is it.
+
+    A GET form sends every field, filled or not; without JavaScript the browser lands here with
+    ``?q=ひろば&area=&when=…``, and is sent on to ``?q=ひろば`` so a shared or bookmarked search is short
+    and every search has one URL (the page's script drops the empty fields before sending)."""
+    if request.htmx:
+        return None
+    pairs = [(key, value) for key, values in request.GET.lists() for value in values]
+    kept = [(key, value) for key, value in pairs if value.strip()]
+    if len(kept) == len(pairs):
+        return None
+    return f"{request.path}?{urlencode(kept)}" if kept else request.path
 
 
 def _without_page(request: HttpRequest) -> str:
@@ -136,7 +170,7 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "today": today,
         "week": week,
         "exceptions": exceptions,
-        "json_ld": json.dumps(_json_ld(request, service), ensure_ascii=False),
+        "json_ld": _json_ld(request, service),
         "map_tile_url": settings.MAP_TILE_URL,
         "is_hub": service.category.slug == "hub",
     }

@@ -208,10 +208,9 @@ def schedule_formsets(data=None, hub: Hub | None = None) -> tuple:
     )
 
 
-class PopupForm(forms.Form):
-    """出張ひろば: the place, the dates (one a line) and the hours of each date."""
+class PopupDatesForm(forms.Form):
+    """出張ひろばの日付: the dates (one a line) and the hours of each date."""
 
-    location = forms.ModelChoiceField(label=_("場所"), queryset=Location.objects.all())
     dates = forms.CharField(
         label=_("開設日"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -228,13 +227,47 @@ class PopupForm(forms.Form):
             except ValueError:
                 raise ValidationError(
                     _("「%(value)s」は日付として読めません。年-月-日（例: 2026-05-12）で入れてください。"),
-                    params={"value": line},
+                    params={"value": line[:20]},
                 ) from None
         return dates
 
     def days(self) -> list[rules.PopupDay]:
         data = self.cleaned_data
         return [rules.PopupDay(d, data["opens_at"], data["closes_at"]) for d in data["dates"]]
+
+
+class PopupForm(PopupDatesForm):
+    """出張ひろば: the place, then its dates and hours."""
+
+    location = forms.ModelChoiceField(label=_("場所"), queryset=Location.objects.all())
+    field_order = ["location", "dates", "opens_at", "closes_at"]
+
+
+class PopupDateForm(forms.Form):
+    """One 出張ひろば date moved or its hours changed; the reason goes to the booked parents."""
+
+    date = forms.DateField(label=_("日付"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    opens_at = forms.TimeField(label=_("開始時刻"), widget=TIME_WIDGET)
+    closes_at = forms.TimeField(label=_("終了時刻"), widget=TIME_WIDGET)
+    reason = forms.CharField(
+        label=_("変更の理由"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("予約した方へのお知らせに載ります。"),
+    )
+
+    def day(self) -> rules.PopupDay:
+        data = self.cleaned_data
+        return rules.PopupDay(data["date"], data["opens_at"], data["closes_at"])
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("取り下げの理由"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("予約した方へのお知らせに載ります。"),
+    )
 
 
 class TransitionForm(forms.Form):
@@ -260,29 +293,21 @@ class MonthForm(forms.Form):
 
 
 class ReportForm(forms.ModelForm):
+    """The month's counts, grouped as ``MonthlyReport.GROUPS`` declares them, and a note."""
+
     class Meta:
         model = MonthlyReport
-        fields = [
-            "days_opened",
-            "parents",
-            "children_age0",
-            "children_age1",
-            "children_age2",
-            "children_age3_plus",
-            "consultations",
-            "courses_held",
-            "course_attendance",
-            "popup_days",
-            "popup_users",
-            "community_activities",
-            "note",
-        ]
+        fields = [*MonthlyReport.count_fields(), "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for name in self.Meta.fields[:-1]:
+        for name in MonthlyReport.count_fields():
             self.fields[name].widget.attrs.update({"min": 0, "inputmode": "numeric"})
+
+    def fieldsets(self) -> list[tuple[str, list]]:
+        """(legend, bound fields) per group; the note comes last on its own."""
+        return [(group.title, [self[name] for name in group.fields]) for group in MonthlyReport.GROUPS]
 
 
 class DecisionForm(forms.Form):

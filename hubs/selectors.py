@@ -70,3 +70,10 @@ def overdue_reports(*, until: dt.date) -> list[Overdue]:
                 overdue.append(Overdue(hub, month))
             month = add_months(month, 1)
     return overdue
+
+
+def month_due(hub: Hub) -> dt.date:
+    """The month a hub's staff most likely file next: the oldest one missing, else last month."""
+    last_month = add_months(first_of_month(timezone.localdate()), -1)
+    missing = [item.month for item in overdue_reports(until=last_month) if item.hub.pk == hub.pk]
+    return min(missing, default=last_month)

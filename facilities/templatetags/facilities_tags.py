@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import template
 
-from facilities.models import Situation
+from facilities.models import Situation, hours_text
 
 register = template.Library()
 
@@ -11,3 +13,9 @@ register = template.Library()
 def situation_cards() -> dict:
     """The こんなときは cards, for pages of other apps (the home page)."""
     return {"situations": list(Situation.objects.prefetch_related("categories"))}
+
+
+@register.filter
+def hours(opens: dt.time, closes: dt.time) -> str:
+    """``{{ opens|hours:closes }}``: one opening period in words (「24時間」, 「（翌日）」)."""
+    return hours_text(opens, closes)

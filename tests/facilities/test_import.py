@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 from facilities import exporting, importing
 from facilities.models import Area, CategoryLabel, Organization, Service, TownArea, WeeklyHours
 from facilities.search import search_services
+from portal.spreadsheets import write_csv
 from tests.facilities.factories import AreaFactory, LocationFactory, ServiceFactory
 from tests.facilities.import_files import (
     HALL,
@@ -195,14 +196,15 @@ def test_formula_like_cells_are_stored_as_text_and_exported_inert(db, city_staff
     service = Service.objects.get()
     assert service.name.startswith("=HYPERLINK")
     out = io.StringIO()
-    exporting.write_csv(out, exporting.export_rows(public=False))
+    write_csv(out, exporting.export_header(public=False), exporting.export_rows(public=False))
     cells = [cell for row in csv.reader(io.StringIO(out.getvalue().lstrip("\ufeff"))) for cell in row]
     assert all(not cell.startswith(("=", "+", "-", "@")) for cell in cells)
     assert '\'=HYPERLINK("http://evil.example","保育園")' in cells
 
     from openpyxl import load_workbook
 
-    sheet = load_workbook(io.BytesIO(exporting.xlsx_bytes(exporting.export_rows(public=False)))).active
+    data = exporting.xlsx_bytes(exporting.export_header(public=False), exporting.export_rows(public=False))
+    sheet = load_workbook(io.BytesIO(data)).active
     values = [cell for row in sheet.iter_rows() for cell in row]
     assert all(cell.data_type == "s" for cell in values if cell.value)  # no cell is a formula
 
@@ -210,7 +212,7 @@ def test_formula_like_cells_are_stored_as_text_and_exported_inert(db, city_staff
 def test_export_then_import_then_export_is_identical(demo_city, city_staff):
     def export() -> str:
         out = io.StringIO()
-        exporting.write_csv(out, exporting.export_rows(public=False))
+        write_csv(out, exporting.export_header(public=False), exporting.export_rows(public=False))
         return out.getvalue()
 
     first = export()
@@ -221,7 +223,7 @@ def test_export_then_import_then_export_is_identical(demo_city, city_staff):
 
 
 def test_xlsx_export_imports_back_unchanged(demo_city, city_staff):
-    data = exporting.xlsx_bytes(exporting.export_rows(public=False))
+    data = exporting.xlsx_bytes(exporting.export_header(public=False), exporting.export_rows(public=False))
     before = list(Service.objects.order_by("pk").values_list("name", "min_age_months", "is_free", "phone"))
     report = importing.import_file(data=data, filename="export.xlsx", by=city_staff)
     assert report.ok and report.counts["create"] == 0
@@ -380,3 +382,12 @@ def test_services_still_save_with_the_model_defaults(db):
     """Entries made elsewhere (admin, hub registry) keep the old defaults: 無料 unless said, checked today."""
     service = ServiceFactory()
     assert service.is_free is True and service.last_checked is not None
+
+
+def test_export_command_writes_what_import_reads(demo_city, city_staff, tmp_path):
+    for name in ("directory.csv", "directory.xlsx"):
+        path = tmp_path / name
+        call_command("export_directory", str(path), stdout=io.StringIO())
+        out = io.StringIO()
+        call_command("import_directory", str(path), "--dry-run", stdout=out)
+        assert f"変更なし {Service.objects.count()}件" in out.getvalue()

@@ -10,8 +10,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from hubs import rules
 from hubs.city import fiscal_year_of
 from hubs.models import Hub, HubTransition, MonthlyReport
+from hubs.rules import COLLABORATIVE, GENERAL
 from hubs.selectors import add_months, overdue_reports
 from tests.hubs.factories import HubFactory
 
@@ -43,10 +45,13 @@ def test_overview_counts_types_bands_and_addons(city_client, city_staff, django_
     assert ctx["approved_count"] == 3
     assert sum(row["general"] for row in ctx["areas"]) == 2
     bands = {(r["type"], r["band"]): r["count"] for r in ctx["band_rows"]}
+
+    def band(hub_type: str, days: int) -> tuple[str, str]:
+        key = rules.open_days_band(hub_type, days)
+        return str(Hub.Type(hub_type).label), dict(rules.band_choices(hub_type))[key]
+
     assert (
-        bands[("一般型", "週5日")] == 1
-        and bands[("一般型", "週6～7日")] == 1
-        and bands[("連携型", "週3～4日")] == 1
+        bands[band(GENERAL, 5)] == 1 and bands[band(GENERAL, 6)] == 1 and bands[band(COLLABORATIVE, 3)] == 1
     )
     assert {str(r["label"]): r["count"] for r in ctx["addon_rows"]}["出張ひろば"] == 1
     assert len(ctx["markers"]) == 3

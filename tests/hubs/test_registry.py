@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from facilities.models import Organization, Service, WeeklyHours
+from hubs import rules
 from hubs.models import Hub, HubChangeRequest, HubTransition
+from hubs.rules import GENERAL
 from tests.conftest import make_user
 from tests.consultations.factories import SiteFactory
 from tests.hubs.conftest import hub_form_data
@@ -72,7 +76,8 @@ def test_two_hour_days_refused_with_the_rule_named_and_nothing_saved(city_client
     data |= {"op-organization": "", "op-new_name": "NPO法人のこらない", "op-new_kind": "npo"}
     response = city_client.post(reverse("hubs:register"), data)
     assert response.status_code == 400
-    assert "開設時間の要件（一般型は1日5時間以上）" in response.content.decode()
+    hours = rules.hours_text(rules.in_force().min_daily_hours[GENERAL])
+    assert f"開設時間の要件（一般型は1日{hours}以上）" in response.content.decode()
     assert "何も保存していません" in response.content.decode()
     assert Service.objects.count() == services_before
     assert Organization.objects.count() == orgs_before
@@ -246,12 +251,14 @@ def test_hub_staff_propose_a_change_that_city_staff_accept(staff_client, own_hub
 
 
 def test_a_proposal_breaking_a_rule_is_refused_at_once(staff_client, own_hub):
+    minimum = rules.in_force().min_daily_hours[GENERAL]
+    short = (dt.datetime(2026, 1, 1, 10) + minimum - dt.timedelta(minutes=1)).time()
     response = staff_client.post(
         reverse("hubs:propose", args=[own_hub.pk]),
-        _proposal(own_hub, [(d, "10:00", "14:59") for d in range(5)]),
+        _proposal(own_hub, [(d, "10:00", f"{short:%H:%M}") for d in range(5)]),
     )
     assert response.status_code == 400
-    assert "1日5時間以上" in response.content.decode()
+    assert f"1日{rules.hours_text(minimum)}以上" in response.content.decode()
     assert not HubChangeRequest.objects.exists()
 
 
@@ -310,3 +317,39 @@ def test_admin_lists_and_edits_hubs_but_status_changes_go_through_the_log(city_c
     assert page.status_code == 200
     assert 'name="status"' not in page.content.decode()
     assert city_client.get(reverse("admin:hubs_hub_add")).status_code == 403
+
+
+def test_a_change_request_is_reviewed_as_a_diff_with_the_band_change_called_out(
+    staff_client, own_hub, client, city_staff
+):
+    staff_client.post(
+        reverse("hubs:propose", args=[own_hub.pk]),
+        _proposal(own_hub, [(d, "10:00", "16:00") for d in range(6)]),
+    )
+    change = HubChangeRequest.objects.get()
+    rows = {row.label: row for row in change.diff()}
+    assert rows["電話番号"].changed and rows["電話番号"].after == "0120-111-222"
+    assert not rows["従事者"].changed  # the same two people
+    band = rows["開設日数の区分"]
+    assert band.changed and band.is_band
+    assert own_hub.get_open_days_band_display() in band.before
+    assert dict(rules.band_choices(GENERAL))[rules.open_days_band(GENERAL, 6)] in band.after
+    client.force_login(city_staff)
+    body = client.get(reverse("hubs:detail", args=[own_hub.pk])).content.decode()
+    assert "開設日数の区分が変わります" in body and "<strong>0120-111-222</strong>" in body
+
+
+def test_a_diff_of_unchanged_hours_calls_out_no_band_change_and_escapes_what_was_typed(
+    own_hub, hub_staff, client, city_staff
+):
+    hours = [[p.weekday, f"{p.opens_at:%H:%M}", f"{p.closes_at:%H:%M}"] for p in own_hub.periods()]
+    change = HubChangeRequest.objects.create(
+        hub=own_hub, proposed_by=hub_staff, data={"phone": "<script>alert(1)</script>", "hours": hours}
+    )
+    rows = {row.label: row for row in change.diff()}
+    assert not rows["開設時間"].changed and not rows["開設日数の区分"].changed
+    assert rows["電話番号"].changed
+    client.force_login(city_staff)
+    body = client.get(reverse("hubs:detail", args=[own_hub.pk])).content.decode()
+    assert "&lt;script&gt;alert(1)" in body and "<script>alert(1)" not in body
+    assert "開設日数の区分が変わります" not in body

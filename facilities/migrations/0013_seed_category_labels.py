@@ -69,6 +69,6 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("facilities", "0010_import_open_data_fields")]
+    dependencies = [("facilities", "0012_import_open_data_fields")]
 
     operations = [migrations.RunPython(seed, unseed)]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('facilities', '0009_english_names'),
+        ('facilities', '0011_merge_english'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
