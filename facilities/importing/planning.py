@@ -1,192 +1,37 @@
-"""一括登録: facility lists as cities publish them (自治体標準オープンデータセット「子育て施設一覧」).
-
-Reads both published layouts — the earlier 推奨データセット (``都道府県コード又は市区町村コード, NO, … 住所,
-方書 …``) and the current one (``全国地方公共団体コード, ID, … 所在地_連結表記 …``) — and any other layout
-through a column mapping the clerk makes once (``ColumnMapping``). ``.csv`` in UTF-8 (BOM or not) or
-CP932 with CRLF or LF, and ``.xlsx``.
-
-Two steps, the same code: ``check_file`` reads every row and says what would happen (create / update /
-unchanged / held, with each held cell's row, column, value and reason) without writing; ``import_file``
-does it for real in one transaction, and refuses whole while any row is held. Notations (曜日, 時刻,
-受入年齢, 座標) are read by ``facilities.notation``; what it cannot read is held, never guessed.
-
-Hub rows never bypass the hub registry (hubs.services): see ``_plan_hub``.
-"""
+"""Planning rows: each row of a file read against the database into what it would create or
+change, or held with the cell, column and reason (never guessed)."""
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
-import hashlib
-import io
 import re
 import unicodedata
-import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from facilities import notation
+from facilities.importing.files import Cell
+from facilities.importing.layouts import format_weekly, parse_weekly
 from facilities.models import (
     Area,
     Category,
     CategoryLabel,
-    ColumnMapping,
     Location,
     Organization,
     Service,
     TownArea,
     WeeklyHours,
 )
-from facilities.text import normalize, reading_of
+from facilities.text import normalize
 
-# Limits of one file: a city's list is a few thousand rows; beyond these the file is refused whole
-# with a message, before anything is parsed (a 50 MB upload or 100,000 rows is a mistake, not a list).
-MAX_BYTES = 20 * 1024 * 1024
-MAX_ROWS = 20_000
-MAX_CELL_CHARS = 10_000
 # Entries listed in full in a report (counts are always complete).
 REPORT_LIMIT = 2_000
-
-# --- fields and the two standard layouts ---------------------------------------------------------------
-
-# Portal fields a column can feed, with the label the clerk sees in the mapping step.
-FIELDS: dict[str, Any] = {
-    "id": _("ID"),
-    "name": _("名称"),
-    "name_kana": _("名称（カナ）"),
-    "category": _("種別"),
-    "address": _("住所"),
-    "address_detail": _("方書（建物名等）"),
-    "latitude": _("緯度"),
-    "longitude": _("経度"),
-    "access": _("アクセス方法"),
-    "parking": _("駐車場情報"),
-    "phone": _("電話番号"),
-    "organization": _("団体名（運営主体）"),
-    "corporate_number": _("法人番号"),
-    "capacity": _("収容定員"),
-    "ages": _("受入年齢"),
-    "days": _("利用可能曜日"),
-    "opens": _("開始時間"),
-    "closes": _("終了時間"),
-    "hours_notes": _("利用可能日時特記事項"),
-    "url": _("URL"),
-    "remarks": _("備考"),
-    "postal_code": _("郵便番号"),
-    "email": _("メールアドレス"),
-    "fee": _("料金"),
-    "description": _("説明"),
-    "last_checked": _("情報確認日"),
-}
-
-# Columns of 子育て施設一覧 the portal keeps as written (Service.open_data) and gives back on export.
-KEPT_COLUMNS = [
-    "名称_英語",
-    "所在地_都道府県",
-    "所在地_市区町村",
-    "所在地_町字",
-    "所在地_番地以下",
-    "内線番号",
-    "FAX番号",
-    "認可等年月日",
-    "一時預かりの有無",
-]
-
-# Columns naming the publisher, not the entry: the export writes this city's own (settings.CITY_CODE).
-PUBLISHER_COLUMNS = {"全国地方公共団体コード": "publisher_code", "地方公共団体名": "publisher_name"}
-
-# The current layout (子育て施設一覧, 自治体標準オープンデータセット): column → field. Export writes these.
-CURRENT_LAYOUT: dict[str, str] = {
-    "全国地方公共団体コード": "",
-    "ID": "id",
-    "地方公共団体名": "",
-    "名称": "name",
-    "名称_カナ": "name_kana",
-    "名称_英語": "",
-    "種別": "category",
-    "所在地_連結表記": "address",
-    "所在地_都道府県": "",
-    "所在地_市区町村": "",
-    "所在地_町字": "",
-    "所在地_番地以下": "",
-    "建物名等(方書)": "address_detail",
-    "緯度": "latitude",
-    "経度": "longitude",
-    "アクセス方法": "access",
-    "駐車場情報": "parking",
-    "電話番号": "phone",
-    "内線番号": "",
-    "FAX番号": "",
-    "法人番号": "corporate_number",
-    "団体名": "organization",
-    "認可等年月日": "",
-    "収容定員": "capacity",
-    "受入年齢": "ages",
-    "利用可能曜日": "days",
-    "開始時間": "opens",
-    "終了時間": "closes",
-    "利用可能日時特記事項": "hours_notes",
-    "一時預かりの有無": "",
-    "URL": "url",
-    "備考": "remarks",
-}
-# The earlier 推奨データセット names (and spellings seen in the wild) for the same fields.
-EARLIER_NAMES: dict[str, str] = {
-    "都道府県コード又は市区町村コード": "全国地方公共団体コード",
-    "NO": "ID",
-    "No": "ID",
-    "No.": "ID",
-    "都道府県名": "所在地_都道府県",
-    "市区町村名": "所在地_市区町村",
-    "住所": "所在地_連結表記",
-    "所在地": "所在地_連結表記",
-    "方書": "建物名等(方書)",
-    "建物名等": "建物名等(方書)",
-    "名称_英字": "名称_英語",
-    "定員": "収容定員",
-    "対象年齢": "受入年齢",
-    "FAX": "FAX番号",
-}
-# Our own columns, after the standard ones (prefix 拡張_): what the standard has no column for.
-EXTENSION_COLUMNS = [
-    "拡張_種別コード",
-    "拡張_地区コード",
-    "拡張_郵便番号",
-    "拡張_施設名称",
-    "拡張_施設名称_カナ",
-    "拡張_運営種別",
-    "拡張_説明",
-    "拡張_対象月齢_下限",
-    "拡張_対象月齢_上限",
-    "拡張_妊娠中も対象",
-    "拡張_市民のみ",
-    "拡張_無料",
-    "拡張_料金",
-    "拡張_メールアドレス",
-    "拡張_ネット予約",
-    "拡張_予約なし可",
-    "拡張_祝日休み",
-    "拡張_曜日別時間",
-    "拡張_状態",
-    "拡張_公開",
-    "拡張_バリアフリー",
-    "拡張_情報確認日",
-]
-EXPORT_COLUMNS = list(CURRENT_LAYOUT) + EXTENSION_COLUMNS
-_EXTENSION_FIELDS = {
-    "拡張_郵便番号": "postal_code",
-    "拡張_説明": "description",
-    "拡張_料金": "fee",
-    "拡張_メールアドレス": "email",
-    "拡張_情報確認日": "last_checked",
-}
 
 # Cells that mean "nothing here" in published lists: a dash anywhere; the words too in a cell that
 # holds a number, a time, a phone number or a URL (in 駐車場情報, 「なし」 is information and stays).
@@ -200,19 +45,12 @@ _STRUCTURED = {
 OPERATOR_PLACEHOLDERS = EMPTY_WORDS | {"個人", "個人立", "（個人立）", "(個人立)", "個人経営", "その他"}
 TRUE_WORDS = {"1", "true", "yes", "はい", "○", "〇", "有", "あり", "可"}
 FALSE_WORDS = {"0", "false", "no", "いいえ", "×", "無", "なし", "不可"}
-WEEKDAY_CHARS = notation.WEEKDAY_CHARS
 # An exported ID for entries that came without one; it maps back to the same entry.
 OWN_ID = re.compile(r"^portal-(\d+)$")
 UNSET_AREA_CODE = "unset"
 HUB_CATEGORIES = {"hub", "popup-hub"}
 # What an import may change on an approved hub's entry: the directory-facing fields only.
 HUB_DIRECTORY_FIELDS = ("name", "phone", "url", "remarks")
-
-
-def _canonical(header: str) -> str:
-    """A header as the layouts spell it: NFKC, no spaces, half-width brackets."""
-    text = unicodedata.normalize("NFKC", str(header or "")).strip().replace(" ", "")
-    return EARLIER_NAMES.get(text, text)
 
 
 # --- messages ------------------------------------------------------------------------------------------
@@ -250,206 +88,6 @@ REASONS: dict[str, Any] = {
     "hub_schedule_request": _("拠点の開設時間の変更は、拠点の変更申し出として市の確認に回します。"),
     "hub_schedule_refused": _("拠点の要件に合わないため、開設時間の変更は申し出にしません: %(rules)s"),
 }
-
-FILE_PROBLEMS: dict[str, Any] = {
-    "empty": _("ファイルが空です。"),
-    "too_big": _("ファイルが大きすぎます（20MBまで）。施設の一覧かどうか確かめてください。"),
-    "too_many_rows": _("行が多すぎます（%(max)s行まで）。ファイルを分けて登録してください。"),
-    "header_only": _("見出しの行しかありません。施設の行がありません。"),
-    "binary": _("表のファイルとして読めません（CSVか.xlsxを選んでください）。"),
-    "nul": _("ファイルに文字として使えない値（NUL）が含まれています。CSVとして保存し直してください。"),
-    "encoding": _("文字コードが UTF-8 でも Shift_JIS（CP932）でもありません。"),
-    "mixed_encoding": _(
-        "文字コードが行によって違います（UTF-8 と Shift_JIS が混ざっています）。どちらかで保存し直してください。"
-    ),
-    "cell_too_long": _("%(row)s行目に長すぎるセルがあります（1セル%(max)s文字まで）。"),
-    "broken_csv": _(
-        'CSVの形が壊れています（%(row)s行目付近）。引用符（"）の閉じ忘れがないか確かめてください。'
-    ),
-    "xlsx": _("Excelファイルを読めません。.xlsx で保存し直してください（.xls は読めません）。"),
-    "no_columns": _("見出しの行が空です。"),
-}
-
-
-class FileProblem(Exception):
-    """The file as a whole cannot be read; nothing is imported. ``code`` is a key of FILE_PROBLEMS."""
-
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code, self.params = code, params
-
-    @property
-    def message(self) -> str:
-        return str(FILE_PROBLEMS[self.code]) % self.params if self.params else str(FILE_PROBLEMS[self.code])
-
-
-class ImportRefused(Exception):
-    """Rows are held: the import writes nothing until they are resolved."""
-
-
-# --- reading a file ------------------------------------------------------------------------------------
-
-Cell = Any  # str, or a spreadsheet's number, date or time
-
-
-@dataclasses.dataclass
-class Table:
-    header: list[str]
-    rows: list[list[Cell]]
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 (BOM or not) first; a spreadsheet's Shift_JIS (CP932) export otherwise. A file whose lines
-    are partly one and partly the other is refused rather than read as garbage."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    utf8_lines = 0
-    for line in data.splitlines():
-        if line.isascii():
-            continue
-        try:
-            line.decode("utf-8")
-            utf8_lines += 1
-        except UnicodeDecodeError:
-            continue
-    if utf8_lines:
-        raise FileProblem("mixed_encoding")
-    try:
-        return data.decode("cp932")
-    except UnicodeDecodeError:
-        raise FileProblem("encoding") from None
-
-
-def read_table(data: bytes, filename: str = "") -> Table:
-    """The header and the rows of a .csv or .xlsx file; raises FileProblem when it cannot be read."""
-    if not data:
-        raise FileProblem("empty")
-    if len(data) > MAX_BYTES:
-        raise FileProblem("too_big")
-    if data[:4] == b"PK\x03\x04" or filename.lower().endswith(".xlsx"):
-        rows = _xlsx_rows(data)
-    else:
-        if b"\x00" in data:
-            raise FileProblem("nul")
-        rows = _csv_rows(decode(data))
-    header = next(rows, None)
-    if header is None or not any(str(c).strip() for c in header):
-        raise FileProblem("no_columns" if header is not None else "empty")
-    body: list[list[Cell]] = []
-    for number, row in enumerate(rows, start=2):
-        if not any(str(c).strip() for c in row):
-            continue  # blank lines at the end of a spreadsheet export
-        if len(body) >= MAX_ROWS:
-            raise FileProblem("too_many_rows", max=f"{MAX_ROWS:,}")
-        if any(isinstance(c, str) and len(c) > MAX_CELL_CHARS for c in row):
-            raise FileProblem("cell_too_long", row=number, max=f"{MAX_CELL_CHARS:,}")
-        body.append(row)
-    if not body:
-        raise FileProblem("header_only")
-    return Table([str(c).strip() for c in header], body)
-
-
-def _csv_rows(text: str) -> Iterator[list[Cell]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        yield from reader
-    except csv.Error:
-        # A field over the csv module's limit (131,072 characters) or an unclosed quote.
-        if reader.line_num > 1 and len(text) > MAX_CELL_CHARS * 10:
-            raise FileProblem("cell_too_long", row=reader.line_num, max=f"{MAX_CELL_CHARS:,}") from None
-        raise FileProblem("broken_csv", row=reader.line_num) from None
-
-
-def _xlsx_rows(data: bytes) -> Iterator[list[Cell]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise FileProblem("xlsx") from None
-    try:
-        sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield [_xlsx_cell(value) for value in row]
-    finally:
-        workbook.close()
-
-
-def _xlsx_cell(value: Any) -> Cell:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, int | float | Decimal):
-        return str(value)
-    if isinstance(value, dt.datetime) and value.time() == dt.time(0) and value.year > 1900:
-        return value.date()
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value
-    return str(value)
-
-
-# --- layouts -------------------------------------------------------------------------------------------
-
-
-def header_key(header: list[str]) -> str:
-    return hashlib.sha256("\x1f".join(_canonical(h) for h in header).encode()).hexdigest()
-
-
-def standard_mapping(header: list[str]) -> dict[str, str] | None:
-    """{column: target} when ``header`` is one of the standard layouts (or our export), else None.
-
-    A target is a field of FIELDS, a kept column (``keep:<column>``), an extension column, or "" for a
-    column the portal does not use. Only 名称 and an address column are needed; nothing portal-only."""
-    mapping: dict[str, str] = {}
-    for column in header:
-        canonical = _canonical(column)
-        if canonical in PUBLISHER_COLUMNS:
-            mapping[column] = PUBLISHER_COLUMNS[canonical]
-        elif canonical in KEPT_COLUMNS:
-            mapping[column] = f"keep:{canonical}"
-        elif canonical in CURRENT_LAYOUT:
-            mapping[column] = CURRENT_LAYOUT[canonical]
-        elif canonical in EXTENSION_COLUMNS:
-            mapping[column] = _EXTENSION_FIELDS.get(canonical, canonical)
-        elif canonical == "情報確認日":
-            mapping[column] = "last_checked"
-        else:
-            mapping[column] = ""
-    targets = set(mapping.values())
-    return mapping if {"name", "address"} <= targets else None
-
-
-def mapping_for(header: list[str]) -> dict[str, str] | None:
-    """The standard layout, or the mapping the clerk saved for this exact header, or None (ask)."""
-    standard = standard_mapping(header)
-    if standard is not None:
-        return standard
-    saved = ColumnMapping.objects.filter(header_key=header_key(header)).first()
-    return saved.mapping if saved else None
-
-
-def mapping_save(*, header: list[str], mapping: dict[str, str]) -> ColumnMapping:
-    """Remember the clerk's mapping for files with the same header (列の対応を保存)."""
-    saved, _created = ColumnMapping.objects.update_or_create(
-        header_key=header_key(header), defaults={"header": header, "mapping": mapping}
-    )
-    return saved
-
-
-def mapping_errors(mapping: dict[str, str]) -> list[str]:
-    """What a hand-made mapping lacks or repeats (名称 and 住所 are needed; a field once)."""
-    errors = []
-    targets = [t for t in mapping.values() if t]
-    for field in ("name", "address"):
-        if field not in targets:
-            errors.append(str(_("「%(field)s」にする列を選んでください。") % {"field": FIELDS[field]}))
-    for field in sorted({t for t in targets if targets.count(t) > 1}):
-        errors.append(str(_("「%(field)s」に2つの列を選んでいます。") % {"field": FIELDS.get(field, field)}))
-    return errors
-
 
 # --- the report ------------------------------------------------------------------------------------------
 
@@ -655,25 +293,6 @@ def _weekly_of(services: list[Service]) -> dict[int, list[tuple[int, dt.time, dt
         ):
             periods.setdefault(row[0], []).append(row[1:])
     return {pk: sorted(p) for pk, p in periods.items()}
-
-
-def parse_weekly(value: str) -> list[tuple[int, dt.time, dt.time]]:
-    """「月 09:00-15:00; 火 09:00-12:00; 火 13:00-15:00」(拡張_曜日別時間) → periods. Raises NotationError."""
-    periods = []
-    for part in re.split(r"[;；\n]", notation.fold(value).replace("~", "-")):
-        part = part.strip()
-        if not part:
-            continue
-        day, _space, span = part.partition(" ")
-        opens, _dash, closes = span.strip().partition("-")
-        if day not in WEEKDAY_CHARS or not closes:
-            raise notation.NotationError(value)
-        periods.append((WEEKDAY_CHARS.index(day), notation.parse_time(opens), notation.parse_time(closes)))
-    return sorted(periods)
-
-
-def format_weekly(periods: list[tuple[int, dt.time, dt.time]]) -> str:
-    return "; ".join(f"{WEEKDAY_CHARS[d]} {o:%H:%M}-{c:%H:%M}" for d, o, c in sorted(periods))
 
 
 def organization_kind(name: str, *, city_names: set[str]) -> str:
@@ -1183,190 +802,3 @@ class _Planner:
 
 # A row with coordinates but no known 町字 joins the nearest district centre within about 3 km.
 AREA_NEAR_DEGREES = 0.03
-
-
-# --- running a file --------------------------------------------------------------------------------------
-
-Progress = Callable[[int, int], None]
-PROGRESS_EVERY = 250
-
-
-def _run(
-    table: Table,
-    mapping: dict[str, str],
-    *,
-    write: Callable[[_Planned], None] | None,
-    progress: Progress | None,
-) -> Report:
-    planner = _Planner(mapping)
-    report = Report(rows=len(table.rows))
-    report.ignored_columns = [c for c in table.header if not mapping.get(c)]
-    for index, cells in enumerate(table.rows):
-        row = planner.read(index + 2, cells, table.header)
-        planned = planner.plan(row)
-        report.counts[planned.action] += 1
-        for bucket, items in (
-            (report.held, row.held),
-            (report.notes, row.notes),
-            (report.changes, planned.changes),
-        ):
-            if len(bucket) < REPORT_LIMIT:
-                bucket.extend(items[: REPORT_LIMIT - len(bucket)])
-        writes = planned.action in {"create", "update"} or (planned.action == "hub" and planned.service)
-        if write is not None and writes and not report.counts["hold"]:
-            write(planned)
-        if progress is not None and (index + 1) % PROGRESS_EVERY == 0:
-            progress(index + 1, len(table.rows))
-    report.unknown_categories = planner.unknown_categories
-    if progress is not None:
-        progress(len(table.rows), len(table.rows))
-    return report
-
-
-def check_file(
-    *,
-    data: bytes,
-    filename: str = "",
-    mapping: dict[str, str] | None = None,
-    progress: Progress | None = None,
-) -> Report:
-    """確認: what importing the file would do, writing nothing. Raises FileProblem."""
-    table = read_table(data, filename)
-    return _run(table, mapping or mapping_for(table.header) or {}, write=None, progress=progress)
-
-
-def import_file(
-    *,
-    data: bytes,
-    filename: str = "",
-    by: Any,
-    mapping: dict[str, str] | None = None,
-    progress: Progress | None = None,
-) -> Report:
-    """登録: the whole file in one transaction, or nothing (FileProblem, ImportRefused while held)."""
-    table = read_table(data, filename)
-    mapping = mapping or mapping_for(table.header) or {}
-    writer = _Writer(by=by, filename=filename)
-    with transaction.atomic():
-        report = _run(table, mapping, write=writer.add, progress=progress)
-        if report.ok:
-            writer.flush()
-        else:
-            transaction.set_rollback(True)
-            raise ImportRefused(report)
-    return report
-
-
-def _set_location_values(location: Location, values: dict[str, Any]) -> bool:
-    """Apply a row's place values; whether anything changed."""
-    changed = location.pk is None
-    for field, value in values.items():
-        if field == "area":
-            if value.pk is None:
-                value.save()  # the 未設定 district, made the first time a row needs it
-            if location.area_id != value.pk:
-                location.area, changed = value, True
-        elif getattr(location, field) != value:
-            setattr(location, field, value)
-            changed = True
-    return changed
-
-
-def _set_service_values(service: Service, planned: _Planned) -> None:
-    for field, value in planned.service_values.items():
-        setattr(service, field, value)
-    if planned.action != "hub":
-        service.category = planned.category
-        service.organization = planned.organization
-        service.location = planned.location
-
-
-class _Writer:
-    """Writes planned rows: a changed entry at once, new entries in batches of bulk inserts (a
-    10,000-row file is a few hundred statements, not tens of thousands; see bench/import_bench.py)."""
-
-    BATCH = 500
-
-    def __init__(self, *, by: Any, filename: str) -> None:
-        self.by, self.filename = by, filename
-        self.pending: list[_Planned] = []
-
-    def add(self, planned: _Planned) -> None:
-        if planned.service is None:
-            self.pending.append(planned)
-            if len(self.pending) >= self.BATCH:
-                self.flush()
-        else:
-            self._update(planned)
-
-    def _update(self, planned: _Planned) -> None:
-        if planned.organization is not None and planned.organization.pk is None:
-            planned.organization.save()
-        if _set_location_values(planned.location, planned.location_values):
-            planned.location.save()
-        service = planned.service
-        _set_service_values(service, planned)
-        if planned.changes:
-            service.save()
-        if planned.periods is not None and planned.periods_changed:
-            service.weekly_hours.all().delete()
-            WeeklyHours.objects.bulk_create(
-                WeeklyHours(service=service, weekday=d, opens_at=o, closes_at=c)
-                for d, o, c in planned.periods
-            )
-        if planned.hub_periods is not None:
-            _propose_hub_schedule(service, planned.hub_periods, by=self.by, filename=self.filename)
-
-    def flush(self) -> None:
-        from facilities.search import set_search_data
-
-        batch, self.pending = self.pending, []
-        new_organizations = {id(p.organization): p.organization for p in batch if p.organization.pk is None}
-        Organization.objects.bulk_create(new_organizations.values())
-        new_locations: dict[int, Location] = {}
-        for planned in batch:
-            if _set_location_values(planned.location, planned.location_values):
-                if planned.location.pk is None:
-                    new_locations[id(planned.location)] = planned.location
-                else:
-                    planned.location.save()
-        Location.objects.bulk_create(new_locations.values())
-        services = []
-        for planned in batch:
-            service = Service()
-            _set_service_values(service, planned)
-            # What Service.save() does, for a bulk insert that bypasses it.
-            if not service.name_kana.strip():
-                service.name_kana = reading_of(service.name)
-            set_search_data(service)
-            services.append(service)
-        Service.objects.bulk_create(services)
-        WeeklyHours.objects.bulk_create(
-            (
-                WeeklyHours(service=service, weekday=d, opens_at=o, closes_at=c)
-                for service, planned in zip(services, batch, strict=True)
-                for d, o, c in planned.periods or []
-            ),
-            batch_size=5000,
-        )
-
-
-def _propose_hub_schedule(
-    service: Service, periods: list[tuple[int, dt.time, dt.time]], *, by: Any, filename: str
-) -> None:
-    """The file's schedule for a hub, as a change request (変更の申し出) for city staff to decide."""
-    from hubs.models import Hub
-    from hubs.services import hub_change_propose
-
-    hub = Hub.objects.select_related("service").get(service=service)
-    data = {
-        "description": service.description,
-        "phone": service.phone,
-        "email": service.email,
-        "url": service.url,
-        "hours": [[d, o.isoformat("minutes"), c.isoformat("minutes")] for d, o, c in periods],
-        "staff": [[m.name, m.kind] for m in hub.staff.all()],
-    }
-    hub_change_propose(
-        by=by, hub=hub, data=data, note=str(_("一括登録（%(file)s）から") % {"file": filename})
-    )
