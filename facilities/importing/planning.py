@@ -166,6 +166,10 @@ class _Row:
             value = value[1:]  # our export's guard against formulas (portal.spreadsheets.safe_cell)
         return "" if value in (EMPTY_WORDS if target in _STRUCTURED else PLACEHOLDERS) else value
 
+    def texts(self, fields: dict[str, str]) -> dict[str, str]:
+        """{field: cell text} for the targets the file has; a column it lacks leaves its field as it is."""
+        return {field: self.text(target) for field, target in fields.items() if self.has(target)}
+
     def _item(self, target: str, reason: str, value: Cell | None, params: dict | None) -> dict:
         shown = self.text(target) if value is None else str(value)
         return {
@@ -469,21 +473,19 @@ class _Planner:
             values["source_id"] = row.text("id") or None
         if row.text("name_kana"):
             values["name_kana"] = row.text("name_kana")  # empty: the portal keeps or makes its own reading
-        texts = {
-            "description": "description",
-            "fee": "fee",
-            "hours_notes": "hours_notes",
-            "remarks": "remarks",
-        }
-        for field, target in texts.items():
-            if row.has(target):
-                values[field] = row.text(target)
+        values.update(
+            row.texts(
+                {
+                    "description": "description",
+                    "fee": "fee",
+                    "hours_notes": "hours_notes",
+                    "remarks": "remarks",
+                }
+                | {"email": "email", "url": "url"}
+            )
+        )
         if row.has("phone"):
             values["phone"] = notation.normalize_phone(row.text("phone"))
-        if row.has("email"):
-            values["email"] = row.text("email")
-        if row.has("url"):
-            values["url"] = row.text("url")
         if row.has("capacity"):
             values["capacity"] = row.count("capacity")
         if row.has("last_checked"):
@@ -555,17 +557,18 @@ class _Planner:
         elif existing is None:
             row.hold("address", "required")
         values["name"] = row.text("拡張_施設名称") or row.text("name")
-        optional = {
-            "name_kana": "拡張_施設名称_カナ",
-            "address_detail": "address_detail",
-            "postal_code": "postal_code",
-            "access_notes": "access",
-            "parking_notes": "parking",
-            "barrier_free_notes": "拡張_バリアフリー",
-        }
-        for field, target in optional.items():
-            if row.has(target):
-                values[field] = row.text(target)
+        values.update(
+            row.texts(
+                {
+                    "name_kana": "拡張_施設名称_カナ",
+                    "address_detail": "address_detail",
+                    "postal_code": "postal_code",
+                    "access_notes": "access",
+                    "parking_notes": "parking",
+                    "barrier_free_notes": "拡張_バリアフリー",
+                }
+            )
+        )
         if row.has("latitude") or row.has("longitude"):
             values.update(self._coordinates(row))
         return values
