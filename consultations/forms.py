@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -133,6 +134,16 @@ class ContactLogForm(forms.Form):
             self.fields["guardian_name"].error_messages["required"] = _(
                 "新しい世帯の保護者の氏名を入れてください。"
             )
+            # The live duplicate hint (htmx); without JavaScript the same check runs on save.
+            hint = {
+                "data-hx-get": reverse("consultations:duplicates"),
+                "data-hx-trigger": "input changed delay:400ms",
+                "data-hx-target": "#duplicates",
+                "data-hx-include": "[name=guardian_name],[name=guardian_kana],[name=phone]",
+                "autocomplete": "off",
+            }
+            for name in ("guardian_name", "guardian_kana", "phone"):
+                self.fields[name].widget.attrs.update(hint)
         else:
             for name in (
                 "guardian_name",
