@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -280,9 +281,22 @@ class FollowUpForm(forms.Form):
 
     def __init__(self, *args, site, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = User.objects.filter(
-            specialist__site=site, is_active=True
-        ).order_by("email")
+        self.fields["assignee"].queryset = site_specialists(site)
+
+
+class FollowUpAssignForm(forms.Form):
+    """担当を変更: hand an open follow-up to another specialist of the site."""
+
+    assignee = forms.ModelChoiceField(label=_("担当者"), queryset=User.objects.none(), empty_label=None)
+
+    def __init__(self, *args, site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = site_specialists(site)
+
+
+def site_specialists(site) -> QuerySet[User]:
+    """Who can be given a follow-up: the active specialists of the site."""
+    return User.objects.filter(specialist__site=site, is_active=True).order_by("email")
 
 
 class CooperationActivityForm(forms.ModelForm):
