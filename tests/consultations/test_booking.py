@@ -162,3 +162,12 @@ def test_booking_twice_for_the_same_referral_keeps_one_booking(
         referral=referral, session=course, child=child_of_parent, actor=specialist, origin=Origin()
     )
     assert again.pk == first.pk and Booking.objects.count() == 1
+def test_only_children_who_may_book_are_offered(
+    client, specialist, case, referral, course, parent, child_of_parent
+):
+    _consent(case, parent)
+    booking_services.child_create(parent=parent, nickname="おねえちゃん", birth_date=dt.date(2020, 4, 1))
+    client.force_login(specialist)
+    form = client.get(reverse("consultations:referral_book", args=[referral.pk])).context["form"]
+    assert list(form.fields["child"].queryset) == [child_of_parent]  # the 0–2 course: not the 6-year-old
+    assert list(form.fields["session"].queryset) == [course]
