@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django.apps import apps
-from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.module_loading import import_string
+
+from portal.i18n import city_name
 
 
 def _may_open(user, who) -> bool:
@@ -38,5 +39,5 @@ def navigation(request: HttpRequest) -> dict:
     return {
         "public_nav": _nav_items(request, "main_nav"),
         "staff_nav": _nav_items(request, "staff_nav"),
-        "city_name": settings.CITY_NAME,
+        "city_name": city_name(),
     }

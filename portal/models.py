@@ -44,6 +44,8 @@ class User(AbstractUser):
     role = models.CharField(_("役割"), max_length=20, choices=Role.choices, default=Role.PARENT)
     # The language the person reads mail in; set from the page language they last used.
     language = models.CharField(_("言語"), max_length=8, default="ja")
+    # Reminder mails the day before a booked session; a parent may turn them off on the account page.
+    reminder_mails = models.BooleanField(_("前日のリマインダーメール"), default=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,7 +44,6 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "csp",
     "django_htmx",
-    "django_filters",
     "simple_history",
     "template_partials",
     "portal",
@@ -87,6 +87,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
             ],
+            # `localized` (a record in the page's language) is used on every parent page.
+            "builtins": ["portal.templatetags.portal_tags"],
         },
     },
 ]
@@ -167,6 +169,11 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
+# Sign-up also asks how to address the person (User.display_name).
+ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.SignupForm"
+# Confirming the address in the browser that signed up signs the person in and returns them to where
+# they started (a slot's page); from another browser the link still carries `next` (AccountAdapter).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Wrong passwords and wrong TOTP codes (allauth counts both as "login_failed", the key being the
 # email or the account) are limited per account. Per IP only at a rate no typist reaches: a city
 # office or a hub shares one NAT address, and one person failing must not lock colleagues out.
@@ -245,6 +252,27 @@ LOGGING = {
 # --- Portal ------------------------------------------------------------------------------------------
 # The demo city's name, shown in the header. A real deployment sets its own.
 CITY_NAME: str = env.str("CITY_NAME", default="みどり市")
+
+
+def _city_code(value: str) -> str:
+    """全国地方公共団体コード (6 digits with its check digit), written into the open-data export."""
+    from facilities.notation import city_code_is_valid
+
+    if value and not city_code_is_valid(value):
+        raise ImproperlyConfigured(
+            f"CITY_CODE {value!r} is not a 全国地方公共団体コード (6 digits, check digit)"
+        )
+    return value
+
+
+# The demo city is fictional, so it has no code unless one is set (the export then leaves the column
+# empty rather than invent one). A real deployment sets it; a wrong check digit stops the start.
+CITY_CODE: str = _city_code(env.str("CITY_CODE", default=""))
+# The city's name on English pages; empty shows CITY_NAME there too.
+CITY_NAME_EN: str = env.str("CITY_NAME_EN", default="Midori City")
+# The city's own after-hours phone line for families (夜間・休日の連絡先). Shown with the national lines
+# on urgent pages; empty means the portal does not know one, and then it shows none.
+CITY_AFTER_HOURS_PHONE: str = env.str("CITY_AFTER_HOURS_PHONE", default="")
 # Map tiles for the directory's map view (Leaflet). Served by a tile provider the city contracts.
 MAP_TILE_URL: str = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 

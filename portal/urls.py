@@ -9,6 +9,8 @@ portal_patterns = (
     [
         path("", views.home, name="home"),
         path("staff/", views.staff_dashboard, name="staff_dashboard"),
+        path("account/", views.account, name="account"),
+        path("account/delete/", views.account_delete_view, name="account_delete"),
         path("i18n/setlang/", views.set_language, name="set_language"),
     ],
     "portal",
