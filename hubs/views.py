@@ -394,7 +394,7 @@ def report_edit(request: HttpRequest, pk: int, year: int, month: int) -> HttpRes
     hub = _get_hub_for_user(request, pk)
     try:
         month_start = dt.date(year, month, 1)
-    except ValueError:
+    except (ValueError, OverflowError):  # a month 13 or a year past C's int (the URL takes any digits)
         raise Http404 from None
     report = MonthlyReport.objects.filter(hub=hub, month=month_start).first()
     if report is None:

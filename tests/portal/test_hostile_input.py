@@ -83,11 +83,15 @@ class World:
 
 
 def build_world() -> World:
+    from django.utils import timezone
+
     from consultations import selectors
-    from consultations.models import Case, FollowUp, Referral
+    from consultations.models import Case, Channel, ConsultationRequest, FollowUp, Referral
     from facilities.bookings.models import Booking, Child, Session
-    from facilities.models import Area
-    from hubs.models import HubChangeRequest, HubStaffAccount, MonthlyReport
+    from facilities.models import Area, ImportBatch, SpecialHours
+    from hubs.forms import ContactForm
+    from hubs.models import HubStaffAccount, MonthlyReport, PopupPlaza
+    from hubs.services import hub_change_propose
     from portal.demo import demo_user
 
     call_command("seed_demo", stdout=io.StringIO())
@@ -104,9 +108,14 @@ def build_world() -> World:
     session = Session.objects.upcoming().filter(service__bookable_online=True).first()
     hub = HubStaffAccount.objects.select_related("hub").get(user=users["hub_staff"]).hub
     report = MonthlyReport.objects.filter(hub=hub).first()
-    change = HubChangeRequest.objects.create(
-        hub=hub, proposed_by=users["hub_staff"], data={"phone": "0120-000-000"}, note="電話番号の変更"
-    )
+    # A pending 変更の申し出 as hub staff make one: the hub's own entry with a new phone number.
+    proposal = {name: getattr(hub.service, name) for name in ContactForm.Meta.fields}
+    proposal["phone"] = "0120-000-000"
+    proposal["hours"] = [
+        [p.weekday, f"{p.opens_at:%H:%M}", f"{p.closes_at:%H:%M}"] for p in hub.service.weekly_hours.all()
+    ]
+    proposal["staff"] = [[member.name, member.kind] for member in hub.staff.all()]
+    change = hub_change_propose(by=users["hub_staff"], hub=hub, data=proposal, note="電話番号の変更")
     case = Case.objects.filter(site=selectors.site_for_specialist(users["specialist"])).first()
     referral = Referral.objects.filter(case__site=case.site).first()
     follow_up = FollowUp.objects.filter(case__site=case.site).first()
@@ -124,6 +133,22 @@ def build_world() -> World:
     ]
     assert not missing, f"the demo city lacks {missing}"
     staff_session = booking.session
+    batch = ImportBatch.objects.create(
+        created_by=users["city_staff"],
+        filename="shisetsu.csv",
+        data="名称,所在地\nひろば,みどり市中央1-1-1\n".encode(),
+        status=ImportBatch.Status.NEEDS_MAPPING,
+    )
+    intake = ConsultationRequest.objects.create(
+        parent=parent,
+        site=case.site,
+        worry="夜泣きがつらい",
+        contact_by=Channel.PHONE,
+        consent_at=timezone.now(),
+    )
+    popup = PopupPlaza.objects.select_related("service").first()
+    popup_day = SpecialHours.objects.filter(service=popup.service).first()
+    assert popup_day is not None, "the demo city lacks a 出張ひろば date"
     world = World(users=users)
     world.kwargs = {
         "services/<int:pk>/": {"pk": session.service_id},
@@ -135,6 +160,18 @@ def build_world() -> World:
         "bookings/sessions/<int:pk>/": {"pk": session.pk},
         "bookings/sessions/<int:pk>/book/": {"pk": session.pk},
         "bookings/children/<int:pk>/edit/": {"pk": child.pk},
+        "bookings/children/<int:pk>/born/": {"pk": child.pk},
+        "staff/directory/import/<int:pk>/": {"pk": batch.pk},
+        "staff/directory/import/<int:pk>/columns/": {"pk": batch.pk},
+        "staff/directory/import/<int:pk>/categories/": {"pk": batch.pk},
+        "staff/directory/import/<int:pk>/confirm/": {"pk": batch.pk},
+        "api/hsds/services/<int:pk>/": {"pk": session.service_id},
+        "consultations/cases/<int:pk>/reopen/": {"pk": case.pk},
+        "consultations/cases/<int:pk>/merge/": {"pk": case.pk},
+        "consultations/follow-ups/<int:pk>/undo/": {"pk": follow_up.pk},
+        "consultations/intake/<int:pk>/take/": {"pk": intake.pk},
+        "hubs/popups/<int:pk>/dates/": {"pk": popup.pk},
+        "hubs/popup-dates/<int:pk>/": {"pk": popup_day.pk},
         "bookings/staff/sessions/<int:pk>/": {"pk": staff_session.pk},
         "bookings/staff/sessions/<int:pk>/capacity/": {"pk": staff_session.pk},
         "bookings/staff/sessions/<int:pk>/walk-in/": {"pk": staff_session.pk},
@@ -174,12 +211,16 @@ def build_world() -> World:
 
 # Who opens which page: the first matching prefix of the route wins.
 PERSONA_BY_ROUTE = [
+    ("account/", "parent"),
     ("staff/directory/", "city_staff"),
+    ("staff/search-misses/", "city_staff"),
     ("staff/", "specialist"),
     ("bookings/staff/", "city_staff"),
     ("bookings/", "parent"),
     ("consultations/reports/", "city_staff"),
     ("consultations/audit/", "city_staff"),
+    ("consultations/erasures/", "city_staff"),
+    ("consultations/request/", "parent"),
     ("consultations/", "specialist"),
     ("hubs/mine/", "hub_staff"),
     ("hubs/<int:pk>/reports/", "hub_staff"),
