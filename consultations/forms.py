@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -337,16 +334,14 @@ class SiteChoiceForm(forms.Form):
         self.fields["site"].queryset = sites
 
 
-AUDIT_DATES = [MinValueValidator(dt.date(2000, 1, 1)), MaxValueValidator(dt.date(2100, 12, 31))]
-
-
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("操作した人（メール）"), required=False)
     case = forms.IntegerField(label=_("ケース番号"), required=False, min_value=1)
     action = forms.ChoiceField(label=_("操作"), required=False)
-    # Bounded: the log starts with the portal, and 9999-12-31 plus the day the filter adds overflows.
-    date_from = forms.DateField(label=_("開始日"), required=False, widget=DateInput, validators=AUDIT_DATES)
-    date_to = forms.DateField(label=_("終了日"), required=False, widget=DateInput, validators=AUDIT_DATES)
+    # Bounded (portal.dates): the log starts with the portal, and 9999-12-31 plus the day the filter
+    # adds would overflow.
+    date_from = DateRangeField(date_range=dates.PAST, label=_("開始日"), required=False, widget=DateInput)
+    date_to = DateRangeField(date_range=dates.PAST, label=_("終了日"), required=False, widget=DateInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
