@@ -207,9 +207,14 @@ def test_after_the_cancel_deadline_the_booking_shows_it_and_the_number_to_call(c
     client.force_login(parent)
     page = client.get(reverse("bookings:booking_detail", args=[booking.pk])).content.decode()
     cutoff = timezone.localtime(session.cancel_cutoff)
-    assert f"キャンセルの期限（{cutoff:%Y/%-m/%-d %H:%M}）を過ぎました" in page
+    assert f"キャンセルの期限（{cutoff:%Y-%m-%d %H:%M}）を過ぎました" in page
     assert 'href="tel:03-1234-5678"' in page
     assert reverse("bookings:booking_cancel", args=[booking.pk]) not in page
+    for other_page in (
+        reverse("bookings:my_bookings"),
+        reverse("bookings:booking_cancel", args=[booking.pk]),
+    ):
+        assert 'href="tel:03-1234-5678"' in client.get(other_page).content.decode()
     assert booking.status == Booking.Status.CONFIRMED
 
 
