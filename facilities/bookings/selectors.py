@@ -96,7 +96,9 @@ def parent_bookings(parent: User) -> models.QuerySet[Booking]:
     """A parent's bookings with session, service and child joined and ``position`` (キャンセル待ちの順番)."""
     return (
         Booking.objects.filter(parent=parent)
-        .select_related("session__service__location", "session__specialist", "child")
+        .select_related(
+            "session__service__location", "session__service__organization", "session__specialist", "child"
+        )
         .annotate(position=_waitlist_position())
         .order_by("session__starts_at", "id")
     )

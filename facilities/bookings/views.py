@@ -106,7 +106,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.user.is_authenticated and request.user.role == Role.PARENT:
         eligible, ineligible = selectors.eligible_children(request.user, session)
         form = BookForm(
-            parent=request.user, initial={"child": eligible[0].pk if len(eligible) == 1 else None}
+            parent=request.user,
+            session=session,
+            initial={"child": eligible[0].pk if len(eligible) == 1 else None},
         )
         form.fields["child"].queryset = Child.objects.filter(pk__in=[c.pk for c in eligible])
         context |= {"form": form, "eligible": eligible, "ineligible": ineligible}
@@ -118,7 +120,7 @@ def booking_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """予約内容の確認 (GET, with the chosen child) and 予約する (POST)."""
     session = _get_public_session(pk)
     data = request.POST if request.method == "POST" else request.GET
-    form = BookForm(data, parent=request.user)
+    form = BookForm(data, parent=request.user, session=session)
     if not form.is_valid():
         messages.error(request, _error_text(ValidationError(list(form.errors.get("child", [])))))
         return _go(request, reverse("bookings:session_detail", args=[session.pk]))
@@ -132,10 +134,8 @@ def booking_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         if booking.is_repeat:
             messages.info(request, _("このお子さんはこの回をすでに予約しています。"))
         return _go(request, reverse("bookings:booking_detail", args=[booking.pk]))
-    problem = session.booking_problem() or selectors.child_obstacle(session, child)
-    return render(
-        request, "bookings/booking_confirm.html", {"session": session, "child": child, "problem": problem}
-    )
+    context = {"session": session, "child": child, "problem": session.booking_problem()}
+    return render(request, "bookings/booking_confirm.html", context)
 
 
 def _go(request: HttpRequest, url: str) -> HttpResponse:
