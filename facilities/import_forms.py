@@ -78,13 +78,17 @@ def _guess(column: str) -> str:
 class ColumnMappingForm(forms.Form):
     """One choice per column of the file: a portal field, or 取り込まない."""
 
-    def __init__(self, *args, header: list[str], **kwargs) -> None:
+    def __init__(self, *args, header: list[str], saved: dict[str, str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.header = header
+        saved = saved or {}
         choices = [("", _("取り込まない")), *((key, label) for key, label in importing.FIELDS.items())]
         for index, column in enumerate(header):
             self.fields[f"column_{index}"] = forms.ChoiceField(
-                label=column or _("（見出しなし）"), choices=choices, required=False, initial=_guess(column)
+                label=column or _("（見出しなし）"),
+                choices=choices,
+                required=False,
+                initial=saved.get(column, _guess(column)),
             )
 
     def mapping(self) -> dict[str, str]:

@@ -68,6 +68,7 @@ def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
         "done": done,
         "total": total,
         "percent": 100 if not total else min(100, done * 100 // total),
+        "mapped_by_hand": importing.standard_mapping(batch.report.get("header", [])) is None,
         "category_form": CategoryChoiceForm(labels=report.unknown_categories)
         if report.unknown_categories
         else None,
@@ -90,7 +91,9 @@ def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
     if batch.status not in {ImportBatch.Status.NEEDS_MAPPING, ImportBatch.Status.PREVIEW}:
         return redirect("facilities:import_batch", pk=batch.pk)
     header = batch.report.get("header", [])
-    form = ColumnMappingForm(request.POST or None, header=header)
+    if importing.standard_mapping(header) is not None:
+        return redirect("facilities:import_batch", pk=batch.pk)  # a standard layout needs no mapping
+    form = ColumnMappingForm(request.POST or None, header=header, saved=batch.mapping)
     if request.method == "POST" and form.is_valid():
         import_batches.batch_map_columns(batch=batch, mapping=form.mapping())
         return redirect("facilities:import_batch", pk=batch.pk)

@@ -244,3 +244,14 @@ def test_directory_api_after_hsds_is_paginated_and_hides_hidden_entries(client, 
     assert page2["size"] == 5 and page2["last_page"]
     hidden = Service.objects.get(name="非公開")
     assert client.get(reverse("facilities:api_service", args=[hidden.pk])).status_code == 404
+
+
+def test_a_standard_layout_has_no_mapping_step(city_client):
+    upload(city_client, csv_bytes(current_table([NURSERY])))
+    batch = ImportBatch.objects.get()
+    response = city_client.get(reverse("facilities:import_columns", args=[batch.pk]))
+    assert response.status_code == 302 and not ColumnMapping.objects.exists()
+    assert (
+        "列の対応を見直す"
+        not in city_client.get(reverse("facilities:import_batch", args=[batch.pk])).content.decode()
+    )
