@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from facilities.importing import CURRENT_LAYOUT, EXPORT_COLUMNS, KEPT_COLUMNS, format_weekly
-from facilities.models import Service, WeeklyHours
+from facilities.models import Location, Organization, Service, WeeklyHours
 from facilities.notation import WEEKDAY_CHARS
 
 
@@ -142,9 +142,52 @@ def xlsx_bytes(header: list[str], rows: Iterable[list[str]]) -> bytes:
 HSDS_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
 
+def public_organizations() -> QuerySet[Organization]:
+    """Operators of what parents may see."""
+    return (
+        Organization.objects.filter(services__in=Service.objects.visible_to_parents())
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def public_locations() -> QuerySet[Location]:
+    """Places of what parents may see."""
+    visible = Service.objects.visible_to_parents()
+    return Location.objects.filter(services__in=visible).distinct().select_related("area").order_by("pk")
+
+
+def hsds_organization(organization: Organization) -> dict[str, Any]:
+    return {
+        "id": str(organization.pk),
+        "name": organization.name,
+        "tax_id": organization.corporate_number or None,
+        "website": organization.url or None,
+    }
+
+
+def hsds_location(location: Location) -> dict[str, Any]:
+    return {
+        "id": str(location.pk),
+        "name": location.name,
+        "latitude": None if location.latitude is None else float(location.latitude),
+        "longitude": None if location.longitude is None else float(location.longitude),
+        "transportation": location.access_notes,
+        "addresses": [
+            {
+                "address_1": location.address,
+                "address_2": location.address_detail,
+                "postal_code": location.postal_code,
+                "region": location.area.name,
+                "country": "JP",
+                "address_type": "physical",
+            }
+        ],
+    }
+
+
 def hsds_service(service: Service, base_url: str) -> dict[str, Any]:
     """One service after HSDS 3.0 ``service`` with its organization, location and schedules inline."""
-    location, organization = service.location, service.organization
     return {
         "id": str(service.pk),
         "name": service.name,
@@ -161,33 +204,8 @@ def hsds_service(service: Service, base_url: str) -> dict[str, Any]:
         "assured_date": service.last_checked.isoformat() if service.last_checked else None,
         "categories": [{"code": service.category.slug, "name": service.category.name}],
         "phones": [{"number": service.phone}] if service.phone else [],
-        "organization": {
-            "id": str(organization.pk),
-            "name": organization.name,
-            "tax_id": organization.corporate_number or None,
-            "website": organization.url or None,
-        },
-        "service_at_locations": [
-            {
-                "location": {
-                    "id": str(location.pk),
-                    "name": location.name,
-                    "latitude": None if location.latitude is None else float(location.latitude),
-                    "longitude": None if location.longitude is None else float(location.longitude),
-                    "transportation": location.access_notes,
-                    "addresses": [
-                        {
-                            "address_1": location.address,
-                            "address_2": location.address_detail,
-                            "postal_code": location.postal_code,
-                            "region": location.area.name,
-                            "country": "JP",
-                            "address_type": "physical",
-                        }
-                    ],
-                }
-            }
-        ],
+        "organization": hsds_organization(service.organization),
+        "service_at_locations": [{"location": hsds_location(service.location)}],
         "schedules": [
             {
                 "freq": "WEEKLY",

@@ -22,6 +22,7 @@ from portal.spreadsheets import csv_response
 SHOWN_ROWS = 500
 API_PAGE_SIZE = 50
 OPEN_DATA_SECONDS = 60 * 60
+API_SECONDS = 5 * 60
 EXPORT_FILENAME = "kosodate-shisetsu"
 
 
@@ -183,13 +184,9 @@ def open_data_xlsx(request: HttpRequest) -> HttpResponse:
     return _xlsx_response(public=True)
 
 
-@require_GET
-@cache_control(public=True, max_age=300)
-def api_services(request: HttpRequest) -> JsonResponse:
-    """Read-only directory API after Open Referral HSDS 3: services with their organization, location
-    and schedules, paginated, only what parents may see."""
-    page = Paginator(exporting.export_services(public=True), API_PAGE_SIZE).get_page(request.GET.get("page"))
-    base = request.build_absolute_uri("/").rstrip("/")
+def _hsds_page(request: HttpRequest, queryset, serialize) -> JsonResponse:
+    """One page in HSDS 3's envelope (total_items, page_number, contents …), 50 a page."""
+    page = Paginator(queryset, API_PAGE_SIZE).get_page(request.GET.get("page"))
     body = {
         "total_items": page.paginator.count,
         "total_pages": page.paginator.num_pages,
@@ -198,14 +195,37 @@ def api_services(request: HttpRequest) -> JsonResponse:
         "first_page": page.number == 1,
         "last_page": not page.has_next(),
         "empty": not page.object_list,
-        "contents": [exporting.hsds_service(service, base) for service in page.object_list],
+        "contents": [serialize(item) for item in page.object_list],
     }
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 
 @require_GET
-@cache_control(public=True, max_age=300)
+@cache_control(public=True, max_age=API_SECONDS)
+def api_services(request: HttpRequest) -> JsonResponse:
+    """Read-only directory API after Open Referral HSDS 3: services with their organization, location
+    and schedules, paginated, only what parents may see."""
+    base = request.build_absolute_uri("/").rstrip("/")
+    return _hsds_page(
+        request, exporting.export_services(public=True), lambda s: exporting.hsds_service(s, base)
+    )
+
+
+@require_GET
+@cache_control(public=True, max_age=API_SECONDS)
 def api_service(request: HttpRequest, pk: int) -> JsonResponse:
     service = get_object_or_404(exporting.export_services(public=True), pk=pk)
     body = exporting.hsds_service(service, request.build_absolute_uri("/").rstrip("/"))
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+@cache_control(public=True, max_age=API_SECONDS)
+def api_organizations(request: HttpRequest) -> JsonResponse:
+    return _hsds_page(request, exporting.public_organizations(), exporting.hsds_organization)
+
+
+@require_GET
+@cache_control(public=True, max_age=API_SECONDS)
+def api_locations(request: HttpRequest) -> JsonResponse:
+    return _hsds_page(request, exporting.public_locations(), exporting.hsds_location)

@@ -244,6 +244,11 @@ def test_directory_api_after_hsds_is_paginated_and_hides_hidden_entries(client, 
     assert page2["size"] == 5 and page2["last_page"]
     hidden = Service.objects.get(name="非公開")
     assert client.get(reverse("facilities:api_service", args=[hidden.pk])).status_code == 404
+    organizations = json.loads(client.get(reverse("facilities:api_organizations")).content)
+    assert organizations["total_items"] == 55  # the factory gives each service its own operator
+    assert hidden.organization.name not in {o["name"] for o in organizations["contents"]}
+    locations = json.loads(client.get(reverse("facilities:api_locations")).content)
+    assert locations["total_items"] == 55 and locations["contents"][0]["addresses"][0]["country"] == "JP"
 
 
 def test_a_standard_layout_has_no_mapping_step(city_client):
