@@ -272,6 +272,7 @@ class _Planned:
     organization: Organization | None = None
     periods: list[tuple[int, dt.time, dt.time]] | None = None
     periods_changed: bool = False
+    write: bool = True  # False: listed in the report, nothing written (a hub the registry must make)
     hub_periods: list[tuple[int, dt.time, dt.time]] | None = None
     changes: list[dict] = dataclasses.field(default_factory=list)
 
@@ -400,16 +401,20 @@ class _Planner:
             planned.service_values["closed_on_holidays"] = not holidays
         self._validate(row, planned)
         if existing is not None and (
-            existing.pk in self.hub_statuses or existing.pk in self.popup_service_ids
+            existing.pk in self.hub_statuses
+            or existing.pk in self.popup_service_ids
+            or existing.category.slug in HUB_CATEGORIES
         ):
             self._plan_hub(row, planned)
-        elif existing is None and category is not None and category.slug in HUB_CATEGORIES:
+        elif category is not None and category.slug in HUB_CATEGORIES:
+            # Not a registered hub (a new row, or an entry of another kind made a hub): only the
+            # registry makes hubs, so the row is listed and nothing of it is written.
             row.note("category", "hub_new", value=row.text("category") or category.name)
-            planned.action = "hub"
+            planned.action, planned.write = "hub", False
         if row.held:
             planned.action = "hold"
             return planned
-        if planned.action == "hub" and existing is None:
+        if not planned.write:
             return planned
         if planned.action == "hub":
             planned.organization, planned.location = existing.organization, existing.location
@@ -421,7 +426,11 @@ class _Planner:
             elif self._area_from_file(row) is not None:
                 planned.location_values["area"] = self._area_from_file(row)
         planned.changes = self._changes(planned)
-        if planned.action != "hub":
+        if planned.action == "hub" and (planned.changes or planned.hub_periods is not None):
+            row.note("name", "hub_directory_only", value=planned.name)
+        elif planned.action == "hub":
+            planned.action = "unchanged"
+        else:
             planned.action = "create" if existing is None else ("update" if planned.changes else "unchanged")
         return planned
 
@@ -782,14 +791,13 @@ class _Planner:
         }
         planned.location_values = {k: v for k, v in planned.location_values.items() if k == "access_notes"}
         planned.category = planned.service.category
-        row.note("name", "hub_directory_only", value=planned.name)
         service = planned.service
         periods, planned.periods = planned.periods, None
-        if (
-            service.pk not in self.hub_statuses
-            or periods is None
-            or periods == self.weekly.get(service.pk, [])
-        ):
+        if periods is None or periods == self.weekly.get(service.pk, []):
+            return
+        if service.pk not in self.hub_statuses:
+            # A 出張ひろば's dates, or a hub-category entry the registry does not hold: not changed here.
+            row.note("days", "hub_directory_only", value=format_weekly(periods))
             return
         hub = Hub.objects.select_related("service__organization").get(service=service)
         errors = hub.rule_errors(

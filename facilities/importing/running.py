@@ -53,7 +53,7 @@ def _run(
         ):
             if len(bucket) < REPORT_LIMIT:
                 bucket.extend(items[: REPORT_LIMIT - len(bucket)])
-        writes = planned.action in {"create", "update"} or (planned.action == "hub" and planned.service)
+        writes = planned.write and planned.action in {"create", "update", "hub"}
         if write is not None and writes and not report.counts["hold"]:
             write(planned)
         if progress is not None and (index + 1) % PROGRESS_EVERY == 0:

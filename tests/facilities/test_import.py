@@ -391,3 +391,12 @@ def test_export_command_writes_what_import_reads(demo_city, city_staff, tmp_path
         out = io.StringIO()
         call_command("import_directory", str(path), "--dry-run", stdout=out)
         assert f"変更なし {Service.objects.count()}件" in out.getvalue()
+
+
+def test_an_entry_cannot_be_made_a_hub_by_an_import(db, city_staff):
+    service = ServiceFactory(source_id="kosodate-009", name="ふつうの一時預かり")
+    row = {**NURSERY, "ID": "kosodate-009", "名称": "ひろばになりたい", "種別": "地域子育て支援拠点"}
+    report = importing.import_file(data=csv_bytes(current_table([row])), filename="a.csv", by=city_staff)
+    assert [n["reason"] for n in report.notes if n["reason"].startswith("hub")] == ["hub_new"]
+    service.refresh_from_db()
+    assert (service.category.slug, service.name) == ("temporary-care", "ふつうの一時預かり")
