@@ -27,8 +27,9 @@ EXPORT_FILENAME = "kosodate-shisetsu"
 
 
 def _get_batch(request: HttpRequest, pk: int) -> ImportBatch:
-    """A batch of the signed-in clerk; 404 for another clerk's upload."""
-    return get_object_or_404(ImportBatch, pk=pk, created_by=request.user)
+    """A batch of the signed-in clerk; 404 for another clerk's upload. The file itself (up to 20 MB) stays
+    in the database: the page polls every 2 seconds while a step runs."""
+    return get_object_or_404(ImportBatch.objects.defer("data"), pk=pk, created_by=request.user)
 
 
 @city_staff_required
