@@ -102,7 +102,10 @@ class ContactLogForm(forms.Form):
     notes = forms.CharField(label=_("記録"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     referral_query = forms.CharField(
-        label=_("紹介先を検索"), required=False, widget=forms.TextInput(attrs={"type": "search"})
+        label=_("紹介先を検索"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
     referral_service = ReferralServiceField()
     no_suitable_service = forms.BooleanField(
@@ -292,6 +295,13 @@ class ReportFilterForm(forms.Form):
             del self.fields["site"]
         else:
             self.fields["site"].queryset = sites
+
+    def clean_month(self):
+        # A month of records: from 2000 to this month (year 1 or 9999 would overflow the month's bounds).
+        month = self.cleaned_data["month"]
+        if message := dates.PAST.error(month):
+            raise forms.ValidationError(message)
+        return month
 
 
 class SiteChoiceForm(forms.Form):

@@ -515,6 +515,10 @@ def referral_book(*, referral: Referral, session, child, actor, origin: Origin):
     if child.parent_id != case.parent_account_id:
         raise ValidationError({"child": _("このお子さんは選べません。")})
     booking = booking_create(session=session, parent=case.parent_account, child=child)
+    if booking.is_repeat and booking.pk != referral.booking_id:
+        # The family already holds this seat (booked it themselves, or through another referral):
+        # it is theirs, not one made for them.
+        raise ValidationError({"session": _("このお子さんはこの回をすでに予約しています。")})
     referral.booking = booking
     referral.save(update_fields=["booking"])
     audit_record(

@@ -201,9 +201,9 @@ def service_options(request: HttpRequest) -> HttpResponse:
     """紹介先の検索: the referral select, narrowed to services matching the query (htmx)."""
     _site(request)
     form = forms.ContactLogForm(case=None)
-    form.fields["referral_service"].queryset = selectors.referral_services(
-        request.GET.get("referral_query", "")
-    )
+    # Cut to the form field's max_length: the search's cost grows with the words.
+    query = request.GET.get("referral_query", "")[:100]
+    form.fields["referral_service"].queryset = selectors.referral_services(query)
     return render(request, "consultations/contact_log.html#service_select", {"form": form})
 
 

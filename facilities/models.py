@@ -6,7 +6,6 @@ sites (consultations.UserSupportSite) are Services of this directory, linked one
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import functools
 
@@ -33,13 +32,6 @@ def _japanese_holidays(year: int) -> holidays.HolidayBase:
 def is_public_holiday(day: dt.date) -> bool:
     """祝日 (including 振替休日) from the maintained ``holidays`` package."""
     return day in _japanese_holidays(day.year)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by whole ``months``; a day missing in the target month becomes its last day
-    (31 Aug + 6 months → 28 Feb), the same rule that completes a month of age."""
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def age_text(months: int) -> str:
@@ -134,7 +126,7 @@ class Category(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        renamed = _searchable_fields_changed(self, ["name", "parent_id"])
+        renamed = _searchable_fields_changed(self, ["name", "name_en", "parent_id"])
         super().save(*args, **kwargs)
         if renamed:
             # Category names are part of each service's search text (一時預かり finds 一時保育).
@@ -228,6 +220,16 @@ def _open_on(day: dt.date, t: dt.time, *, from_previous_day: bool) -> Q:
     return Q(Exists(special.filter(cover, is_closed=False))) | (weekly_applies & Q(Exists(weekly)))
 
 
+def open_at_condition(when: dt.datetime) -> Q:
+    """The condition of ``Service.objects.open_at(when)``, for a filter or an ordering (open now first)."""
+    when = _local(when)
+    today, t = when.date(), when.time()
+    return (
+        _open_on(today, t, from_previous_day=False)
+        | _open_on(today - dt.timedelta(days=1), t, from_previous_day=True)
+    ) & ~Q(status="temporarily_closed")
+
+
 # What parents may see: published, active or temporarily closed (the latter marked so). Also the
 # condition of the partial search indexes of Service.
 VISIBLE_TO_PARENTS = Q(published=True) & ~Q(status="ended")
@@ -241,12 +243,7 @@ class ServiceQuerySet(models.QuerySet["Service"]):
     def open_at(self, when: dt.datetime) -> ServiceQuerySet:
         """Services open at ``when`` (local time), computed in the database; the same rule as
         ``Service.is_open_at``."""
-        when = _local(when)
-        today, t = when.date(), when.time()
-        return self.filter(
-            _open_on(today, t, from_previous_day=False)
-            | _open_on(today - dt.timedelta(days=1), t, from_previous_day=True)
-        ).exclude(status=Service.Status.TEMPORARILY_CLOSED)
+        return self.filter(open_at_condition(when))
 
     def open_nights_or_weekends(self) -> ServiceQuerySet:
         """夜間・休日: some weekly period on Saturday/Sunday, or one that closes after 19:00 or past midnight."""
@@ -411,6 +408,20 @@ class Service(models.Model):
         yesterday = when.date() - dt.timedelta(days=1)
         return any(closes <= opens and t < closes for opens, closes in self.hours_on(yesterday))
 
+    def next_opening(self, after: dt.datetime, *, days: int = 7) -> dt.datetime | None:
+        """When a closed service next opens, within ``days`` (None: not within them, or 休止中). Uses
+        the prefetched hours, so the caller prefetches the special hours of those days."""
+        if self.status == self.Status.TEMPORARILY_CLOSED:
+            return None
+        after = _local(after)
+        for offset in range(days + 1):
+            day = after.date() + dt.timedelta(days=offset)
+            starts = [dt.datetime.combine(day, opens, after.tzinfo) for opens, _ in self.hours_on(day)]
+            later = [start for start in starts if start > after]
+            if later:
+                return min(later)
+        return None
+
     def age_range_label(self) -> str:
         return age_range_text(self.min_age_months, self.max_age_months)
 
@@ -546,6 +557,13 @@ class Situation(models.Model):
     title_en = models.CharField(_("見出し（英語）"), max_length=200, blank=True)
     words = models.TextField(_("保護者のことば"), help_text=_("保護者が口にしそうなことばで書きます。"))
     words_en = models.TextField(_("保護者のことば（英語）"), blank=True)
+    keywords = models.TextField(
+        _("検索のことば"),
+        blank=True,
+        help_text=_(
+            "検索でこのことばが使われたら、このこんなときはを結果の上に出します。空白や改行で区切ります。"
+        ),
+    )
     categories = models.ManyToManyField(Category, verbose_name=_("案内する種別"), related_name="situations")
     query = models.CharField(_("検索語"), max_length=100, blank=True)
     nights_weekends = models.BooleanField(_("夜間・休日に絞る"), default=False)
@@ -575,6 +593,27 @@ class Situation(models.Model):
         return f"{reverse('facilities:search')}?{urlencode(params)}"
 
 
+class SearchMiss(models.Model):
+    """見つからなかった検索: a query for which all its words together found nothing, counted per month.
+
+    Only the normalized query and a count are kept (no user, no time of day), and queries that look like
+    personal data (digits of a phone number, an address in mail) are not kept at all. City staff read
+    this to add a synonym or a situation's word (facilities.views.search_misses)."""
+
+    month = models.DateField(_("月"))
+    query = models.CharField(_("検索語"), max_length=100)
+    count = models.PositiveIntegerField(_("回数"), default=0)
+
+    class Meta:
+        ordering = ["-month", "-count", "query"]
+        verbose_name = _("見つからなかった検索")
+        verbose_name_plural = _("見つからなかった検索")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "query"], name="search_miss_unique_month_query")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.query} ({self.count})"
 class CategoryLabel(models.Model):
     """種別の読み替え: a 種別 value as facility lists write it (認可私立保育所) → a category of ours.
     Seeded with the values of 子育て施設一覧; city staff add the values their files use."""

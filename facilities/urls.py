@@ -10,6 +10,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("services/<int:pk>/", views.service_detail, name="service_detail"),
     path("situations/", views.situations, name="situations"),
+    path("staff/search-misses/", views.search_misses, name="search_misses"),
     path("staff/directory/import/", import_views.import_start, name="import"),
     path("staff/directory/import/help/", import_views.import_help, name="import_help"),
     path("staff/directory/import/<int:pk>/", import_views.import_batch, name="import_batch"),

@@ -1,7 +1,7 @@
 """地域子育て支援拠点 (local childcare-support hubs): the registry, 出張ひろば and monthly reports.
 
 A Hub **is** a directory entry (``facilities.Service``, category "hub"), linked one-to-one; its opening
-schedule is that Service's ``WeeklyHours`` (one source, shown by the directory too). The seed's rules
+schedule is that Service's ``WeeklyHours`` (one source, shown by the directory too). The 実施要綱 rules
 live in ``hubs/rules.py`` and are applied by ``Hub.clean()`` / ``PopupPlaza.clean()``.
 """
 

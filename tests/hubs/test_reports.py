@@ -19,7 +19,8 @@ from tests.hubs.factories import HubFactory
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = {
+FIELDS = {  # every declared count (a new statistic starts at 0 here), then the ones these tests use
+    **dict.fromkeys(MonthlyReport.count_fields(), 0),
     "days_opened": 20,
     "parents": 150,
     "children_age0": 60,

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('facilities', '0009_english_names'),
+        ('facilities', '0010_seed_english_names'),
     ]
 
     operations = [

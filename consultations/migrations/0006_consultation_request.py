@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0004_referral_booking'),
+        ('consultations', '0005_sane_dates_close_recorded_at_merge_name_key'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
