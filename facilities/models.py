@@ -614,6 +614,8 @@ class SearchMiss(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.query} ({self.count})"
+
+
 class CategoryLabel(models.Model):
     """種別の読み替え: a 種別 value as facility lists write it (認可私立保育所) → a category of ours.
     Seeded with the values of 子育て施設一覧; city staff add the values their files use."""
