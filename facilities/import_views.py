@@ -59,7 +59,7 @@ def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch(request, pk)
     if batch.status == ImportBatch.Status.NEEDS_MAPPING:
         return redirect("facilities:import_columns", pk=batch.pk)
-    report = importing.Report.from_dict({k: v for k, v in batch.report.items() if k != "header"})
+    report = importing.Report.from_dict(batch.report)
     done, total = import_batches.batch_progress(batch)
     context = {
         "batch": batch,

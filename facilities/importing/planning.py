@@ -115,7 +115,8 @@ class Report:
 
     @classmethod
     def from_dict(cls, data: dict) -> Report:
-        return cls(**data) if data else cls()
+        """From a batch's stored report (which also keeps the file's header and any problem)."""
+        return cls(**{f.name: data[f.name] for f in dataclasses.fields(cls) if f.name in data})
 
     def lines(self) -> Iterator[str]:
         """The report as text lines (management command), in the active language."""

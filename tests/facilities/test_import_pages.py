@@ -260,3 +260,19 @@ def test_a_standard_layout_has_no_mapping_step(city_client):
         "列の対応を見直す"
         not in city_client.get(reverse("facilities:import_batch", args=[batch.pk])).content.decode()
     )
+
+
+def test_an_unexpected_failure_shows_a_message_not_a_traceback(city_client, monkeypatch):
+    from facilities import importing
+
+    def broken(**kwargs):
+        raise RuntimeError("KeyError: 'secret internals'")
+
+    monkeypatch.setattr(importing, "check_file", broken)
+    html = upload(city_client, csv_bytes(current_table([NURSERY]))).content.decode()
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.FAILED
+    assert "ファイルを最後まで処理できませんでした" in html and "secret internals" not in html
+    city_client.cookies["django_language"] = "en"
+    english = city_client.get(reverse("facilities:import_batch", args=[batch.pk])).content.decode()
+    assert "could not be processed" in english
