@@ -301,6 +301,15 @@ def _weekly_of(services: list[Service]) -> dict[int, list[tuple[int, dt.time, dt
     return {pk: sorted(p) for pk, p in periods.items()}
 
 
+def _address_of(row: _Row) -> str:
+    """所在地_連結表記 (or 住所), else the four 所在地_ parts joined."""
+    address = row.text("address")
+    if not address:
+        parts = [row.text(f"keep:所在地_{p}") for p in ("都道府県", "市区町村", "町字", "番地以下")]
+        address = "".join(parts)
+    return address
+
+
 def organization_kind(name: str, *, city_names: set[str]) -> str:
     """運営種別 from an operator's name: the city itself is 市町村直営, never その他."""
     if name in city_names or any(name.endswith(city) for city in city_names if city):
@@ -337,6 +346,8 @@ class _Planner:
         self.services = {s.source_id: s for s in services if s.source_id}
         # Entries made in the portal export as portal-<pk> and come back by it.
         self.services_by_pk = {s.pk: s for s in services}
+        # A file without IDs (a city's own spreadsheet) finds its entries by name and address.
+        self.services_by_place = {(normalize(s.name), normalize(s.location.address)): s for s in services}
         self.weekly = _weekly_of(services)
         self.hub_statuses = dict(_hub_statuses())
         self.popup_service_ids = set(_popup_service_ids())
@@ -387,7 +398,7 @@ class _Planner:
             if source_id in self.seen_ids:
                 row.hold("id", "duplicate_id")
             self.seen_ids.add(source_id)
-        existing = self._existing(source_id)
+        existing = self._existing(source_id) if source_id else self._same_place(name, _address_of(row))
         category = self._category(row, existing)
         for target in _FORMULA_TARGETS:
             if row.has(target) and _looks_like_formula(row.text(target)):
@@ -449,6 +460,11 @@ class _Planner:
         else:
             open_data.pop("種別", None)
         planned.service_values["open_data"] = open_data
+
+    def _same_place(self, name: str, address: str) -> Service | None:
+        if not name or not address:
+            return None
+        return self.services_by_place.get((normalize(name), normalize(address)))
 
     def _existing(self, source_id: str) -> Service | None:
         own = OWN_ID.match(source_id)
@@ -558,10 +574,7 @@ class _Planner:
 
     def _location_values(self, row: _Row, existing: Service | None) -> dict[str, Any]:
         values: dict[str, Any] = {}
-        address = row.text("address")
-        if not address:
-            parts = [row.text(f"keep:所在地_{p}") for p in ("都道府県", "市区町村", "町字", "番地以下")]
-            address = "".join(parts)
+        address = _address_of(row)
         if address:
             values["address"] = address
         elif existing is None:

@@ -129,7 +129,9 @@ def test_a_nursery_map_csv_goes_through_the_column_mapping_once(city_client):
     assert (service.min_age_months, service.max_age_months) == (0, 72)
     assert ColumnMapping.objects.count() == 1
     upload(city_client, NURSERY_MAP, "nursery-map-2.csv")  # same header: no mapping step again
-    assert ImportBatch.objects.latest("pk").status == ImportBatch.Status.PREVIEW
+    again = ImportBatch.objects.latest("pk")
+    assert again.status == ImportBatch.Status.PREVIEW
+    assert again.report["counts"]["unchanged"] == 1  # no ID column: found again by name and address
 
 
 def test_a_mapping_without_a_name_column_is_refused_with_a_message(city_client):
