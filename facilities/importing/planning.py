@@ -435,8 +435,11 @@ class _Planner:
             planned.location = self._location(planned.location_values, existing)
             if planned.location.pk is None or planned.location.area_id is None:
                 self._area(row, planned)
-            elif self._area_from_file(row) is not None:
-                planned.location_values["area"] = self._area_from_file(row)
+            elif (area := self._area_from_file(row)) is not None:
+                planned.location_values["area"] = area
+        if row.held:  # the district code or the operator kind just read
+            planned.action = "hold"
+            return planned
         planned.changes = self._changes(planned)
         if planned.action == "hub" and (planned.changes or planned.hub_periods is not None):
             row.note("name", "hub_directory_only", value=planned.name)

@@ -400,3 +400,21 @@ def test_an_entry_cannot_be_made_a_hub_by_an_import(db, city_staff):
     assert [n["reason"] for n in report.notes if n["reason"].startswith("hub")] == ["hub_new"]
     service.refresh_from_db()
     assert (service.category.slug, service.name) == ("temporary-care", "ふつうの一時預かり")
+
+
+@pytest.mark.parametrize(
+    ("column", "value"), [("拡張_地区コード", "nowhere"), ("拡張_運営種別", "たぶん民間")]
+)
+def test_our_own_columns_are_checked_on_new_and_existing_entries(db, city_staff, column, value):
+    AreaFactory(code="chuo")
+    LocationFactory()
+    ServiceFactory(source_id="hoiku-001")
+    for row in (NURSERY, {**NURSERY, "ID": "hoiku-new"}):  # an existing entry, then a new one
+        table = current_table([row])
+        table[0].append(column)
+        table[1].append(value)
+        report = importing.check_file(data=csv_bytes(table))
+        assert [(h["column"], h["reason"]) for h in report.held] == [
+            (column, "area_code" if column == "拡張_地区コード" else "choice")
+        ]
+        assert report.counts["hold"] == 1
