@@ -43,6 +43,7 @@ _STRUCTURED = {
 }  # fmt: skip
 # 団体名 values that name no one: each such row keeps its own operator (never merged on them).
 OPERATOR_PLACEHOLDERS = EMPTY_WORDS | {"個人", "個人立", "（個人立）", "(個人立)", "個人経営", "その他"}
+FREE_WORDS = {"無料", "0円", "無償"}
 TRUE_WORDS = {"1", "true", "yes", "はい", "○", "〇", "有", "あり", "可"}
 FALSE_WORDS = {"0", "false", "no", "いいえ", "×", "無", "なし", "不可"}
 # An exported ID for entries that came without one; it maps back to the same entry.
@@ -533,6 +534,9 @@ class _Planner:
                 values[field] = flag
         if row.has("拡張_無料"):
             values["is_free"] = row.boolean("拡張_無料")
+        elif row.text("fee"):
+            # A fee column says free or not only when it says so; an empty cell leaves the cost unknown.
+            values["is_free"] = normalize(row.text("fee")) in FREE_WORDS
         if row.text("拡張_状態"):
             status = row.text("拡張_状態")
             choices = {code: code for code in Service.Status.values} | {

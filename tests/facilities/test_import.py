@@ -418,3 +418,12 @@ def test_our_own_columns_are_checked_on_new_and_existing_entries(db, city_staff,
             (column, "area_code" if column == "拡張_地区コード" else "choice")
         ]
         assert report.counts["hold"] == 1
+
+
+@pytest.mark.parametrize(("fee", "is_free"), [("無料", True), ("1回 500円", False), ("", None)])
+def test_a_fee_column_says_free_only_when_it_says_so(db, city_staff, fee, is_free):
+    table = current_table([NURSERY])
+    table[0].append("拡張_料金")
+    table[1].append(fee)
+    importing.import_file(data=csv_bytes(table), filename="a.csv", by=city_staff)
+    assert Service.objects.get().is_free is is_free
