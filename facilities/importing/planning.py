@@ -272,6 +272,7 @@ class _Planned:
     location: Location | None = None
     location_values: dict[str, Any] = dataclasses.field(default_factory=dict)
     organization: Organization | None = None
+    organization_values: dict[str, Any] = dataclasses.field(default_factory=dict)
     periods: list[tuple[int, dt.time, dt.time]] | None = None
     periods_changed: bool = False
     write: bool = True  # False: listed in the report, nothing written (a hub the registry must make)
@@ -432,7 +433,7 @@ class _Planner:
         if planned.action == "hub":
             planned.organization, planned.location = existing.organization, existing.location
         else:
-            planned.organization = self._organization(row, existing)
+            planned.organization = self._organization(row, existing, planned)
             planned.location = self._location(planned.location_values, existing)
             if planned.location.pk is None or planned.location.area_id is None:
                 self._area(row, planned)
@@ -695,7 +696,8 @@ class _Planner:
             area = next((a for town, a in self.towns if town and town in address), None)
         if area is None and values.get("latitude") is not None and self.centres:
             lat, lng = float(values["latitude"]), float(values["longitude"])
-            distance, nearest = min(((lat - a) ** 2 + (lng - b) ** 2, area) for a, b, area in self.centres)
+            distances = [((lat - a) ** 2 + (lng - b) ** 2, nearest) for a, b, nearest in self.centres]
+            distance, nearest = min(distances, key=lambda pair: pair[0])
             if distance <= AREA_NEAR_DEGREES**2:
                 area = nearest
         if area is None:
@@ -710,7 +712,7 @@ class _Planner:
             )
         return self.areas[UNSET_AREA_CODE]
 
-    def _organization(self, row: _Row, existing: Service | None) -> Organization:
+    def _organization(self, row: _Row, existing: Service | None, planned: _Planned) -> Organization:
         name = row.text("organization") or str(row.raw("organization")).strip()
         number = re.sub(r"\D", "", notation.fold(row.text("corporate_number")))
         kind = row.text("拡張_運営種別")
@@ -738,8 +740,13 @@ class _Planner:
             self.organizations_by_name[name] = organization
             if number:
                 self.organizations_by_number[number] = organization
-        elif kind:
-            organization.kind = kind
+        else:
+            # An operator already known: the file may name its kind or give its 法人番号 (written by
+            # the import, shown in the preview; the known operator is never changed while previewing).
+            if kind and kind != organization.kind:
+                planned.organization_values["kind"] = kind
+            if number and not organization.corporate_number:
+                planned.organization_values["corporate_number"] = number
         return organization
 
     def _location(self, values: dict[str, Any], existing: Service | None) -> Location:
@@ -772,6 +779,9 @@ class _Planner:
                 continue
             if old != value:
                 changes.append(self._change(planned, Location, field, old, value))
+        for field, value in planned.organization_values.items():
+            old = getattr(planned.organization, field)
+            changes.append(self._change(planned, Organization, field, old, value))
         if planned.organization is not None and planned.organization.pk != service.organization_id:
             changes.append(
                 self._change(planned, Service, "organization", service.organization, planned.organization)

@@ -427,3 +427,22 @@ def test_a_fee_column_says_free_only_when_it_says_so(db, city_staff, fee, is_fre
     table[1].append(fee)
     importing.import_file(data=csv_bytes(table), filename="a.csv", by=city_staff)
     assert Service.objects.get().is_free is is_free
+
+
+def test_a_known_operator_gets_its_kind_and_corporate_number_from_the_file(db, city_staff):
+    operator = Organization.objects.create(name="社会福祉法人さくら会", kind=Organization.Kind.OTHER)
+    importing.import_file(data=csv_bytes(current_table([NURSERY])), filename="a.csv", by=city_staff)
+    operator.refresh_from_db()
+    assert operator.corporate_number == "1234567890123"
+    assert operator.kind == Organization.Kind.OTHER  # the file said nothing of its kind
+    table = current_table([NURSERY])
+    table[0].append("拡張_運営種別")
+    table[1].append("社会福祉法人")
+    report = importing.check_file(data=csv_bytes(table))
+    assert report.counts["update"] == 1
+    assert ("種別", "other", "social_welfare") in {(c["field"], c["old"], c["new"]) for c in report.changes}
+    operator.refresh_from_db()
+    assert operator.kind == Organization.Kind.OTHER  # the preview changed nothing
+    importing.import_file(data=csv_bytes(table), filename="a.csv", by=city_staff)
+    operator.refresh_from_db()
+    assert operator.kind == Organization.Kind.SOCIAL_WELFARE
