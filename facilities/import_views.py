@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -134,7 +136,8 @@ def import_help(request: HttpRequest) -> HttpResponse:
         "current_layout": list(importing.CURRENT_LAYOUT),
         "earlier_names": importing.EARLIER_NAMES,
         "extension_columns": importing.EXTENSION_COLUMNS,
-        "reasons": [str(reason) for reason in importing.REASONS.values()],
+        # A reason's parameters (the rules a schedule breaks) are only known for a row.
+        "reasons": [re.sub(r"%\(\w+\)s", "…", str(reason)) for reason in importing.REASONS.values()],
         "categories": Category.objects.prefetch_related("categorylabel_set"),
         "max_rows": importing.MAX_ROWS,
     }
