@@ -278,3 +278,28 @@ def test_an_unexpected_failure_shows_a_message_not_a_traceback(city_client, monk
     city_client.cookies["django_language"] = "en"
     english = city_client.get(reverse("facilities:import_batch", args=[batch.pk])).content.decode()
     assert "could not be processed" in english
+
+
+def _wait_for(batch: ImportBatch, status: str, seconds: float = 90) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        batch.refresh_from_db()
+        if batch.status == status:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"batch still {batch.status}, {batch.message}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_of_thousands_of_rows_runs_as_a_job_on_a_real_worker(real_celery_worker, client, city_staff):
+    client.force_login(city_staff)
+    rows = [{**NURSERY, "ID": f"hoiku-{i}", "名称": f"さくら保育園{i}"} for i in range(2000)]
+    upload(client, csv_bytes(current_table(rows)), "big.csv")
+    batch = ImportBatch.objects.get()
+    _wait_for(batch, ImportBatch.Status.PREVIEW)
+    assert batch.report["counts"]["create"] == 2000 and Service.objects.count() == 0
+    client.post(reverse("facilities:import_confirm", args=[batch.pk]))
+    _wait_for(batch, ImportBatch.Status.DONE)
+    assert Service.objects.count() == 2000
