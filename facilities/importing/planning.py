@@ -637,6 +637,13 @@ class _Planner:
         closes = "" if isinstance(closes, str) and closes.strip() in EMPTY_WORDS else closes
         if not days_text and not str(opens).strip() and not str(closes).strip():
             return [], None
+        if not str(opens).strip() and not str(closes).strip() and re.search(r"\d", notation.fold(days_text)):
+            # Days and times written together in 利用可能曜日 (月～金 9:00～17:00、土 9:00～12:00).
+            try:
+                return notation.parse_schedule(days_text)
+            except notation.NotationError:
+                row.hold("days", "days", value=days_text)
+                return None, None
         try:
             days = notation.parse_days(days_text)
         except notation.NotationError:

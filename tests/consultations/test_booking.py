@@ -162,6 +162,8 @@ def test_booking_twice_for_the_same_referral_keeps_one_booking(
         referral=referral, session=course, child=child_of_parent, actor=specialist, origin=Origin()
     )
     assert again.pk == first.pk and Booking.objects.count() == 1
+
+
 def test_only_children_who_may_book_are_offered(
     client, specialist, case, referral, course, parent, child_of_parent
 ):

@@ -446,3 +446,16 @@ def test_a_known_operator_gets_its_kind_and_corporate_number_from_the_file(db, c
     importing.import_file(data=csv_bytes(table), filename="a.csv", by=city_staff)
     operator.refresh_from_db()
     assert operator.kind == Organization.Kind.SOCIAL_WELFARE
+
+
+def test_days_and_times_in_the_days_column(db, city_staff):
+    row = {
+        **NURSERY,
+        "利用可能曜日": "月～金 7:00～19:00、土 7:00～17:00（祝日を除く）",
+        "開始時間": "",
+        "終了時間": "",
+    }
+    importing.import_file(data=csv_bytes(current_table([row])), filename="a.csv", by=city_staff)
+    service = Service.objects.get()
+    assert hours(service) == [(d, "07:00", "19:00") for d in range(5)] + [(5, "07:00", "17:00")]
+    assert service.closed_on_holidays
