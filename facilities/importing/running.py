@@ -42,8 +42,8 @@ def _run(
     planner = _Planner(mapping)
     report = Report(rows=len(table.rows))
     report.ignored_columns = [c for c in table.header if not mapping.get(c)]
-    for index, cells in enumerate(table.rows):
-        row = planner.read(index + 2, cells, table.header)
+    for index, (number, cells) in enumerate(zip(table.numbers, table.rows, strict=True)):
+        row = planner.read(number, cells, table.header)
         planned = planner.plan(row)
         report.counts[planned.action] += 1
         for bucket, items in (

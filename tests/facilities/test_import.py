@@ -459,3 +459,17 @@ def test_days_and_times_in_the_days_column(db, city_staff):
     service = Service.objects.get()
     assert hours(service) == [(d, "07:00", "19:00") for d in range(5)] + [(5, "07:00", "17:00")]
     assert service.closed_on_holidays
+
+
+def test_a_title_above_the_header_and_blank_rows_keep_the_row_numbers(db):
+    table = [
+        ["子育て施設一覧（令和8年4月1日現在）"],
+        [],
+        *current_table([NURSERY]),
+        [],
+        [*current_table([KINDERGARTEN])[1]],
+    ]
+    table[-1][current_table([KINDERGARTEN])[0].index("緯度")] = "95"
+    report = importing.check_file(data=xlsx_bytes(table), filename="list.xlsx")
+    assert report.counts["create"] == 1
+    assert [(h["row"], h["column"]) for h in report.held] == [(6, "緯度")]  # as the spreadsheet numbers it
