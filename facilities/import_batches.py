@@ -160,10 +160,11 @@ def batch_import(*, batch_id: int) -> None:
             batch.message = "unexpected"
         else:
             status = ImportBatch.Status.DONE
+            batch.data = b""  # imported: the report stays, the file (up to 20 MB) is not kept
         batch.status, batch.finished_at = status, timezone.now()
         if report is not None:
             batch.report = {"header": batch.report.get("header", []), **report.as_dict()}
-        batch.save(update_fields=["status", "finished_at", "report", "message"])
+        batch.save(update_fields=["status", "finished_at", "report", "message", "data"])
 
 
 def _finish(

@@ -71,6 +71,7 @@ def test_upload_previews_then_one_button_imports(city_client):
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.DONE
     assert Service.objects.count() == 3
+    assert bytes(batch.data) == b""  # the file is not kept once imported
     assert "登録しました" in response.content.decode()
     # The button does nothing a second time (the batch is no longer a preview).
     city_client.post(reverse("facilities:import_confirm", args=[batch.pk]))
