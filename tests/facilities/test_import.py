@@ -473,3 +473,11 @@ def test_a_title_above_the_header_and_blank_rows_keep_the_row_numbers(db):
     report = importing.check_file(data=xlsx_bytes(table), filename="list.xlsx")
     assert report.counts["create"] == 1
     assert [(h["row"], h["column"]) for h in report.held] == [(6, "緯度")]  # as the spreadsheet numbers it
+
+
+def test_the_benchmark_file_is_read_without_holds(db):
+    """bench/import_bench.py measures real work only while every notation in its file is understood."""
+    from bench.import_bench import build_file
+
+    report = importing.check_file(data=build_file(300, "test"), filename="bench.csv")
+    assert report.counts["create"] == 300 and report.ok
