@@ -52,7 +52,8 @@ def batch_create(*, by: User, filename: str, data: bytes) -> ImportBatch:
         data=data,
         total_rows=len(table.rows),
         mapping=mapping or {},
-        report={"header": table.header},
+        # The first rows' values help the clerk map an unknown layout's columns.
+        report={"header": table.header, "sample": [[str(c)[:40] for c in row] for row in table.rows[:2]]},
         status=ImportBatch.Status.CHECKING if mapping else ImportBatch.Status.NEEDS_MAPPING,
     )
     if mapping:

@@ -97,7 +97,9 @@ def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
     header = batch.report.get("header", [])
     if importing.standard_mapping(header) is not None:
         return redirect("facilities:import_batch", pk=batch.pk)  # a standard layout needs no mapping
-    form = ColumnMappingForm(request.POST or None, header=header, saved=batch.mapping)
+    form = ColumnMappingForm(
+        request.POST or None, header=header, saved=batch.mapping, sample=batch.report.get("sample")
+    )
     if request.method == "POST" and form.is_valid():
         import_batches.batch_map_columns(batch=batch, mapping=form.mapping())
         return redirect("facilities:import_batch", pk=batch.pk)

@@ -108,6 +108,7 @@ def test_a_nursery_map_csv_goes_through_the_column_mapping_once(city_client):
     html = response.content.decode()
     assert "列の対応" in html
     assert 'value="latitude" selected' in html  # "lat" guessed, for the clerk to confirm
+    assert "例: 35.670000" in html  # the file's own values next to each column
     mapping = {
         "column_0": "name",
         "column_1": "category",
