@@ -38,3 +38,15 @@ def test_upload_preview_map_a_type_and_import(page, city_staff, tmp_path):
 
     page.goto("/staff/directory/import/help/")
     assert_accessible(page)
+
+    # A layout of the city's own: the mapping step, then the preview.
+    own = tmp_path / "map.csv"
+    own.write_bytes("施設名,所在地,種別\r\nあおぞら園,みどり市南町2-2,保育所\r\n".encode())
+    page.goto("/staff/directory/import/")
+    page.get_by_label("施設一覧のファイル").set_input_files(str(own))
+    page.get_by_role("button", name="内容を確認する").click()
+    page.get_by_role("heading", name="列の対応").wait_for()
+    assert_accessible(page)
+    page.get_by_label("所在地").select_option(value="address")
+    page.get_by_role("button", name="この対応で確認する").click()
+    page.get_by_role("button", name="1行をまとめて登録する").wait_for()
