@@ -122,13 +122,15 @@ def xlsx_bytes(header: list[str], rows: Iterable[list[str]]) -> bytes:
     """An .xlsx with every cell typed as text, so a value starting with = stays text and never runs."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("子育て施設一覧")
     for row in [header, *rows]:
         cells = []
         for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
+            # Control characters (a stray vertical tab in a cell someone pasted) cannot be stored in .xlsx.
+            cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
             cell.data_type = "s"
             cells.append(cell)
         sheet.append(cells)

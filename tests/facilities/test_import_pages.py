@@ -305,3 +305,9 @@ def test_a_file_of_thousands_of_rows_runs_as_a_job_on_a_real_worker(real_celery_
     client.post(reverse("facilities:import_confirm", args=[batch.pk]))
     _wait_for(batch, ImportBatch.Status.DONE)
     assert Service.objects.count() == 2000
+
+
+def test_control_characters_do_not_break_the_xlsx_export(city_client):
+    ServiceFactory(name="ひろば\x0bなかよし", remarks="改行\x0cなし")
+    response = city_client.get(reverse("facilities:export_xlsx"))
+    assert response.status_code == 200 and response.content[:2] == b"PK"
