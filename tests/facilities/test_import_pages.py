@@ -311,3 +311,12 @@ def test_control_characters_do_not_break_the_xlsx_export(city_client):
     ServiceFactory(name="ひろば\x0bなかよし", remarks="改行\x0cなし")
     response = city_client.get(reverse("facilities:export_xlsx"))
     assert response.status_code == 200 and response.content[:2] == b"PK"
+
+
+def test_the_api_and_the_open_data_file_do_not_query_per_entry(client, db, django_assert_max_num_queries):
+    for i in range(30):
+        ServiceFactory(name=f"ひろば{i:02d}")
+    with django_assert_max_num_queries(8):
+        client.get(reverse("facilities:api_services"))
+    with django_assert_max_num_queries(8):
+        client.get(reverse("facilities:open_data_csv"))
