@@ -247,6 +247,8 @@ def test_open_data_keeps_every_published_column(db, city_staff):
     assert nursery["建物名等(方書)"] == "さくらビル2階"
     assert nursery["認可等年月日"] == "2015-04-01"
     assert nursery["収容定員"] == "60"
+    assert (nursery["郵便番号"], nursery["メールアドレス"]) == ("100-0001", "info@sakura.example.jp")
+    assert (nursery["授乳室"], nursery["病児保育の有無"]) == ("有", "無")  # kept as written
 
 
 # --- bad files --------------------------------------------------------------------------------------------
