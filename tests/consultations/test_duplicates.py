@@ -4,6 +4,7 @@ two cases of one family (audited on both)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -178,3 +179,11 @@ def test_only_the_sites_specialists_merge(client, request, yamamoto, persona, ex
     assert client.post(url, {"source": twice.pk, "confirm": "on"}).status_code == expected
     twice.refresh_from_db()
     assert twice.merged_into is None
+
+
+def test_the_name_reading_and_phone_inputs_ask_for_the_hint_as_you_type(client, specialist, site):
+    client.force_login(specialist)
+    body = client.get(URL).content.decode()
+    hint = f'data-hx-get="{reverse("consultations:duplicates")}"'
+    for name in ("guardian_name", "guardian_kana", "phone"):
+        assert hint in re.search(rf'<input[^>]*name="{name}"[^>]*>', body).group(0), name

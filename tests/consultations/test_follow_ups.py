@@ -126,3 +126,31 @@ def test_city_staff_choose_a_site_and_see_no_case_links(client, city_staff, busy
 def test_others_are_refused_the_supervisor_view(db, client, request, persona):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(reverse("consultations:supervisor")).status_code == 403
+
+
+def test_an_open_follow_up_is_handed_to_a_colleague_and_it_is_audited(client, specialist, colleague, case):
+    follow_up = FollowUpFactory(case=case, assignee=specialist)
+    client.force_login(specialist)
+    body = client.get(reverse("consultations:case_detail", args=[case.pk])).content.decode()
+    assert reverse("consultations:follow_up_assign", args=[follow_up.pk]) in body
+    client.post(reverse("consultations:follow_up_assign", args=[follow_up.pk]), {"assignee": colleague.pk})
+    follow_up.refresh_from_db()
+    assert follow_up.assignee == colleague
+    assert AuditEntry.objects.filter(
+        case=case, actor=specialist, detail__startswith="フォローアップの担当を変更"
+    ).exists()
+
+
+def test_a_follow_up_is_not_handed_outside_the_site_nor_once_done(client, specialist, other_specialist, case):
+    open_one = FollowUpFactory(case=case, assignee=specialist)
+    done = FollowUpFactory(case=case, assignee=specialist, done_at=timezone.now())
+    client.force_login(specialist)
+    client.post(
+        reverse("consultations:follow_up_assign", args=[open_one.pk]), {"assignee": other_specialist.pk}
+    )
+    client.post(reverse("consultations:follow_up_assign", args=[done.pk]), {"assignee": "x" * 1000})
+    response = client.post(
+        reverse("consultations:follow_up_assign", args=[done.pk]), {"assignee": specialist.pk}, follow=True
+    )
+    assert "完了したフォローアップの担当は変えられません" in response.content.decode()
+    assert FollowUp.objects.filter(assignee=specialist).count() == 2

@@ -50,6 +50,7 @@ def _posts(case, specialist):
         (reverse("consultations:referral_outcome", args=[referral.pk]), {"outcome": "used"}),
         (reverse("consultations:referral_book", args=[referral.pk]), {}),
         (reverse("consultations:follow_up_done", args=[open_follow_up.pk]), {}),
+        (reverse("consultations:follow_up_assign", args=[open_follow_up.pk]), {"assignee": specialist.pk}),
         (reverse("consultations:follow_up_undo", args=[done_follow_up.pk]), {}),
         (reverse("consultations:case_merge", args=[case.pk]), {"source": other.pk, "confirm": "on"}),
     ]
