@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consultations import selectors
 from consultations.models import (
     Action,
-    AuditEntry,
     Case,
     Channel,
     Child,
@@ -17,7 +17,7 @@ from consultations.models import (
     Referral,
 )
 from facilities.models import Area, Service
-from portal.models import Role, User
+from portal.models import AuditEntry, Role, User
 
 
 class DateInput(forms.DateInput):
@@ -255,16 +255,33 @@ class ReportFilterForm(forms.Form):
             self.fields["site"].queryset = sites
 
 
+# The records the audit log names, for its filter (each app records through ``portal.audit``).
+AUDITED_MODELS = [
+    "consultations.case",
+    "consultations.referral",
+    "consultations.followup",
+    "consultations.usersupportsite",
+    "bookings.session",
+    "bookings.booking",
+    "hubs.hub",
+    "hubs.popupplaza",
+]
+
+
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("操作した人（メール）"), required=False)
     case = forms.IntegerField(label=_("ケース番号"), required=False, min_value=1)
     action = forms.ChoiceField(label=_("操作"), required=False)
+    target_type = forms.ChoiceField(label=_("記録の種類"), required=False)
     date_from = forms.DateField(label=_("開始日"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("終了日"), required=False, widget=DateInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("すべて"))] + list(AuditEntry.Action.choices)
+        self.fields["target_type"].choices = [("", _("すべて"))] + [
+            (label, apps.get_model(label)._meta.verbose_name) for label in AUDITED_MODELS
+        ]
 
 
 class BookingForm(forms.Form):

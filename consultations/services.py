@@ -8,16 +8,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
+from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from consultations import selectors
 from consultations.models import (
     Action,
-    AuditEntry,
     Case,
     Child,
     Contact,
@@ -25,31 +23,15 @@ from consultations.models import (
     CooperationActivity,
     FollowUp,
     Guardian,
-    MailLog,
     Need,
     Referral,
     Specialist,
     UserSupportSite,
 )
 from facilities.models import Area, Service
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a request came from, for the audit log (接続元)."""
-
-    ip: str | None = None
-    user_agent: str = ""
-
-    @classmethod
-    def of(cls, request) -> Origin:
-        return cls(
-            ip=request.META.get("REMOTE_ADDR") or None,
-            user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
-        )
-
-
-SYSTEM = Origin(user_agent="system (scheduled task)")
+from portal import audit, mail
+from portal.audit import SYSTEM, Origin
+from portal.models import AuditEntry
 
 
 @dataclass
@@ -64,27 +46,6 @@ class Household:
     child_birth_date: dt.date | None = None
     due_date: dt.date | None = None
     area: Area | None = None
-
-
-def audit_record(
-    *,
-    actor,
-    action: str,
-    origin: Origin,
-    case: Case | None = None,
-    site: UserSupportSite | None = None,
-    detail: str = "",
-) -> AuditEntry:
-    """Append one audit entry (監査ログ). Called inside the transaction of the change it records."""
-    return AuditEntry.objects.create(
-        actor=actor,
-        action=action,
-        case=case,
-        site=site or (case.site if case else None),
-        detail=detail[:300],
-        ip_address=origin.ip,
-        user_agent=origin.user_agent,
-    )
 
 
 def _check_referral_service(service: Service | None, errors: dict) -> None:
@@ -142,8 +103,13 @@ def contact_log(
     if case is None:
         assert household is not None
         case = _case_open(site=site, actor=actor, household=household, opened_at=contacted_at)
-        audit_record(
-            actor=actor, action=AuditEntry.Action.CREATE, origin=origin, case=case, detail=_("ケース受付")
+        audit.record(
+            action=AuditEntry.Action.CREATE,
+            target=case,
+            by=actor,
+            place=case.site,
+            detail=_("ケース受付"),
+            origin=origin,
         )
     elif case.status != Case.Status.IN_PROGRESS:
         case.status, case.closing_reason, case.closed_on = Case.Status.IN_PROGRESS, "", None
@@ -184,7 +150,9 @@ def contact_log(
         follow_up.full_clean()
         follow_up.save()
         detail += _("・フォローアップ")
-    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, origin=origin, case=case, detail=detail)
+    audit.record(
+        action=AuditEntry.Action.UPDATE, target=case, by=actor, place=case.site, detail=detail, origin=origin
+    )
     return contact
 
 
@@ -222,12 +190,13 @@ def case_update(*, case: Case, actor, origin: Origin, fields: dict, detail: str 
         setattr(case, name, value)
     case.full_clean()
     case.save()
-    audit_record(
-        actor=actor,
+    audit.record(
         action=AuditEntry.Action.UPDATE,
-        origin=origin,
-        case=case,
+        target=case,
+        by=actor,
+        place=case.site,
         detail=detail or _("ケース情報を更新"),
+        origin=origin,
     )
     return case
 
@@ -241,12 +210,13 @@ def case_close(*, case: Case, actor, origin: Origin, reason: str, closed_on: dt.
     case.status, case.closing_reason, case.closed_on = Case.Status.CLOSED, reason, closed_on
     case.full_clean()
     case.save()
-    audit_record(
-        actor=actor,
+    audit.record(
         action=AuditEntry.Action.UPDATE,
-        origin=origin,
-        case=case,
+        target=case,
+        by=actor,
+        place=case.site,
         detail=_("終結（%(reason)s）") % {"reason": case.get_closing_reason_display()},
+        origin=origin,
     )
     return case
 
@@ -279,8 +249,13 @@ def referral_create(
     )
     referral.full_clean()
     referral.save()
-    audit_record(
-        actor=actor, action=AuditEntry.Action.UPDATE, origin=origin, case=case, detail=_("紹介を記録")
+    audit.record(
+        action=AuditEntry.Action.UPDATE,
+        target=case,
+        by=actor,
+        place=case.site,
+        detail=_("紹介を記録"),
+        origin=origin,
     )
     return referral
 
@@ -300,12 +275,13 @@ def referral_record_outcome(
     )
     referral.full_clean()
     referral.save(update_fields=["outcome", "outcome_on"])
-    audit_record(
-        actor=actor,
+    audit.record(
         action=AuditEntry.Action.UPDATE,
-        origin=origin,
-        case=referral.case,
+        target=referral.case,
+        by=actor,
+        place=referral.case.site,
         detail=_("紹介の結果: %(outcome)s") % {"outcome": referral.get_outcome_display()},
+        origin=origin,
     )
     return referral
 
@@ -319,12 +295,13 @@ def follow_up_create(
     )
     follow_up.full_clean()
     follow_up.save()
-    audit_record(
-        actor=actor,
+    audit.record(
         action=AuditEntry.Action.UPDATE,
-        origin=origin,
-        case=case,
+        target=case,
+        by=actor,
+        place=case.site,
         detail=_("フォローアップを追加"),
+        origin=origin,
     )
     return follow_up
 
@@ -335,12 +312,13 @@ def follow_up_complete(*, follow_up: FollowUp, actor, origin: Origin) -> FollowU
     if follow_up.done_at is None:
         follow_up.done_at = timezone.now()
         follow_up.save(update_fields=["done_at"])
-        audit_record(
-            actor=actor,
+        audit.record(
             action=AuditEntry.Action.UPDATE,
-            origin=origin,
-            case=follow_up.case,
+            target=follow_up.case,
+            by=actor,
+            place=follow_up.case.site,
             detail=_("フォローアップ完了"),
+            origin=origin,
         )
     return follow_up
 
@@ -379,15 +357,16 @@ def referral_book(*, referral: Referral, session, child, actor, origin: Origin):
         raise ValidationError({"session": _("紹介先のサービスの回を選んでください。")})
     if child.parent_id != case.parent_account_id:
         raise ValidationError({"child": _("このお子さんは選べません。")})
-    booking = booking_create(session=session, parent=case.parent_account, child=child)
+    booking = booking_create(session=session, parent=case.parent_account, child=child, by=actor)
     referral.booking = booking
     referral.save(update_fields=["booking"])
-    audit_record(
-        actor=actor,
+    audit.record(
         action=AuditEntry.Action.UPDATE,
-        origin=origin,
-        case=case,
+        target=case,
+        by=actor,
+        place=case.site,
         detail=_("代理予約: %(session)s") % {"session": session},
+        origin=origin,
     )
     return booking
 
@@ -416,8 +395,13 @@ def case_anonymize(*, case: Case, actor=None, origin: Origin = SYSTEM) -> Case:
     case.save(
         update_fields=["due_date", "parent_account", "booking_consent_on", "anonymized_at", "updated_at"]
     )
-    audit_record(
-        actor=actor, action=AuditEntry.Action.ANONYMIZE, origin=origin, case=case, detail=_("保存期間の経過")
+    audit.record(
+        action=AuditEntry.Action.ANONYMIZE,
+        target=case,
+        by=actor,
+        place=case.site,
+        detail=_("保存期間の経過"),
+        origin=origin,
     )
     return case
 
@@ -452,64 +436,46 @@ def cases_anonymize_expired(*, today: dt.date | None = None) -> int:
 # --- Mail --------------------------------------------------------------------------------------------
 
 
-def _claim_mail(*, kind: str, recipient, period: dt.date) -> bool:
-    """Record that this mail goes out; False when it already went (the unique constraint decides,
-    also between two workers running at once)."""
-    try:
-        with transaction.atomic():
-            MailLog.objects.create(kind=kind, recipient=recipient, period=period)
-        return True
-    except IntegrityError:
-        return False
-
-
 def monthly_reports_send(*, month: dt.date) -> int:
     """月次報告: mail each site lead (主任) the report of their site for ``month`` with the CSV."""
     month = month.replace(day=1)
-    sent = 0
     leads = Specialist.objects.filter(is_lead=True, user__is_active=True).select_related(
         "user", "site__service"
     )
-    for lead in leads:
-        # The claim and the mail share a transaction: if sending fails, the claim rolls back and the
-        # next run retries; a mail that went out is never sent twice.
-        with transaction.atomic():
-            if not _claim_mail(kind=MailLog.Kind.MONTHLY_REPORT, recipient=lead.user, period=month):
-                continue
-            with translation.override(lead.user.language):
+
+    def batch():
+        for lead in leads:
+            with translation.override(mail.recipient_language(lead.user)):
                 report = selectors.monthly_report(month=month, site=lead.site)
-                subject = _("【月次報告】%(site)s %(month)s") % {
-                    "site": lead.site.name,
-                    "month": f"{month:%Y-%m}",
-                }
-                body = render_to_string(
-                    "consultations/email/monthly_report.txt", {"report": report, "user": lead.user}
-                )
-                message = EmailMessage(subject, body, to=[lead.user.email])
-                message.attach(
-                    f"consultations-{month:%Y-%m}.csv", report.as_csv().encode("utf-8"), "text/csv"
-                )
-                message.send()
-            sent += 1
-    return sent
+                csv = report.as_csv().encode("utf-8")
+            yield {
+                "message": "consultations/monthly_report",
+                "recipient": lead.user,
+                "about": lead.site,
+                "occasion": f"{month:%Y-%m}",
+                "context": {"report": report, "month": month, "site": lead.site},
+                "attachments": [mail.Attachment(f"consultations-{month:%Y-%m}.csv", csv, "text/csv")],
+            }
+
+    return mail.send_all(batch())
 
 
 def follow_up_digests_send(*, day: dt.date) -> int:
     """朝のお知らせ: mail each specialist their follow-ups due today or overdue (case numbers only)."""
-    sent = 0
-    for specialist in Specialist.objects.filter(user__is_active=True).select_related("user"):
-        follow_ups = list(selectors.follow_ups_due(user=specialist.user, day=day))
-        if not follow_ups:
-            continue
-        with transaction.atomic():
-            if not _claim_mail(kind=MailLog.Kind.DIGEST, recipient=specialist.user, period=day):
-                continue
-            with translation.override(specialist.user.language):
-                subject = _("【フォローアップ】今日までの予定 %(count)s件") % {"count": len(follow_ups)}
-                body = render_to_string(
-                    "consultations/email/digest.txt",
-                    {"follow_ups": follow_ups, "day": day, "user": specialist.user},
-                )
-                EmailMessage(subject, body, to=[specialist.user.email]).send()
-            sent += 1
-    return sent
+
+    def batch():
+        for specialist in Specialist.objects.filter(user__is_active=True).select_related("user"):
+            follow_ups = list(selectors.follow_ups_due(user=specialist.user, day=day))
+            if follow_ups:
+                yield {
+                    "message": "consultations/digest",
+                    "recipient": specialist.user,
+                    "occasion": day.isoformat(),
+                    "context": {
+                        "follow_ups": follow_ups,
+                        "day": day,
+                        "url": mail.absolute_url(reverse("consultations:case_list")),
+                    },
+                }
+
+    return mail.send_all(batch())

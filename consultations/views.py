@@ -12,17 +12,19 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from consultations import forms, selectors, services
-from consultations.models import AuditEntry, Case, FollowUp, Referral, UserSupportSite
-from consultations.services import Household, Origin
-from portal.models import Role
+from consultations.models import Case, FollowUp, Referral, UserSupportSite
+from consultations.services import Household
+from portal import audit
+from portal.audit import Origin, get_or_refuse
+from portal.models import AuditEntry, Role
 from portal.permissions import role_required
 
 specialist_required = role_required(Role.SPECIALIST)
@@ -38,17 +40,31 @@ def _site(request: HttpRequest) -> UserSupportSite:
 
 
 def _get_case(request: HttpRequest, pk: int) -> Case:
-    """The case if it belongs to the specialist's own site; 404 otherwise."""
-    return get_object_or_404(
-        Case.objects.for_site(_site(request)).select_related("site__service", "area"), pk=pk
-    )
+    """The case if it belongs to the specialist's own site; 404 otherwise (and the attempt audited)."""
+    cases = Case.objects.for_site(_site(request)).select_related("site__service", "area")
+    return get_or_refuse(cases, request=request, pk=pk)
+
+
+def _get_referral(request: HttpRequest, pk: int) -> Referral:
+    referrals = Referral.objects.filter(case__site=_site(request)).select_related("case", "service")
+    return get_or_refuse(referrals, request=request, pk=pk)
+
+
+def _get_follow_up(request: HttpRequest, pk: int) -> FollowUp:
+    follow_ups = FollowUp.objects.filter(case__site=_site(request)).select_related("case")
+    return get_or_refuse(follow_ups, request=request, pk=pk)
 
 
 def _audit(
     request: HttpRequest, action: str, *, case: Case | None = None, site=None, detail: str = ""
 ) -> None:
-    services.audit_record(
-        actor=request.user, action=action, origin=Origin.of(request), case=case, site=site, detail=detail
+    audit.record(
+        action=action,
+        target=case or site,
+        by=request.user,
+        place=case.site if case else site,
+        detail=detail,
+        origin=Origin.of(request),
     )
 
 
@@ -264,7 +280,7 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
 @specialist_required
 @require_POST
 def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = get_object_or_404(Referral.objects.select_related("case"), pk=pk, case__site=_site(request))
+    referral = _get_referral(request, pk)
     form = forms.ReferralOutcomeForm(request.POST)
     if form.is_valid():
         try:
@@ -287,12 +303,9 @@ def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 @specialist_required
 def referral_book(request: HttpRequest, pk: int) -> HttpResponse:
     """代理予約: book a session of the referred service for the family (consent recorded)."""
-    referral = get_object_or_404(
-        Referral.objects.select_related("case", "service"),
-        pk=pk,
-        case__site=_site(request),
-        service__isnull=False,
-    )
+    referral = _get_referral(request, pk)
+    if referral.service is None:  # 「適切なサービスがない」: nothing to book
+        raise Http404
     case = referral.case
     if not case.can_book_for_parent:
         messages.error(request, _("代理予約には、保護者のポータルのアカウントと同意の記録が必要です。"))
@@ -336,7 +349,7 @@ def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
 @specialist_required
 @require_POST
 def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
-    follow_up = get_object_or_404(FollowUp.objects.select_related("case"), pk=pk, case__site=_site(request))
+    follow_up = _get_follow_up(request, pk)
     services.follow_up_complete(follow_up=follow_up, actor=request.user, origin=Origin.of(request))
     messages.success(request, _("フォローアップを完了にしました。"))
     if request.POST.get("next") == "list":
@@ -412,17 +425,19 @@ def report_csv(request: HttpRequest) -> HttpResponse:
 
 @city_staff_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    """監査ログ: who read or changed which case. Read-only for everyone."""
+    """監査ログ: who read, changed or was refused which record, in every app. Read-only for everyone."""
     form = forms.AuditFilterForm(request.GET or None)
-    entries = AuditEntry.objects.select_related("actor", "site__service", "case")
+    entries = AuditEntry.objects.select_related("by")
     if form.is_valid():
         data = form.cleaned_data
         if data["actor"]:
-            entries = entries.filter(actor__email__icontains=data["actor"])
+            entries = entries.filter(by__email__icontains=data["actor"])
         if data["case"]:
-            entries = entries.filter(case_id=data["case"])
+            entries = entries.filter(target_type=Case._meta.label_lower, target_id=data["case"])
         if data["action"]:
             entries = entries.filter(action=data["action"])
+        if data["target_type"]:
+            entries = entries.filter(target_type=data["target_type"])
         tz = timezone.get_current_timezone()
         if data["date_from"]:
             entries = entries.filter(at__gte=dt.datetime.combine(data["date_from"], dt.time.min, tz))

@@ -121,13 +121,28 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task whose worker vanished (whole-worker kill) goes back to the queue after visibility_timeout:
+# the same ten minutes as the mail sweeps below, and longer than the mailer's claim timeout
+# (portal.mail.CLAIM_TIMEOUT, 5 min), so a redelivered task finds the dead sender's claim stale.
+# Short socket timeouts and no publish retries: a request that enqueues while Redis is unreachable
+# waits at most ~0.3 s, logs it, and the sweep delivers (docs/celery.md).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 600,
+    "socket_connect_timeout": 0.25,
+    "socket_timeout": 2,
+    "max_retries": 0,
+}
+CELERY_TASK_PUBLISH_RETRY = False
 # Apps add their periodic tasks here; the entries are plain data so a test can check them.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "portal-heartbeat": {"task": "portal.tasks.heartbeat", "schedule": crontab(minute="*/15")},
     "hubs-report-reminders": {
         "task": "hubs.tasks.send_report_reminders",
         "schedule": crontab(minute=0, hour=9, day_of_month=5),
+    },
+    "hubs-send-due-notices": {
+        "task": "hubs.tasks.send_due_notices",
+        "schedule": crontab(minute="*/10"),
     },
     "bookings-send-due-notices": {
         "task": "facilities.bookings.tasks.send_due_notices",
@@ -231,6 +246,8 @@ LOGGING = {
 # --- Portal ------------------------------------------------------------------------------------------
 # The demo city's name, shown in the header. A real deployment sets its own.
 CITY_NAME: str = env.str("CITY_NAME", default="みどり市")
+# The address people reach the portal at: links in mail (a booking, a report) start with it.
+PORTAL_URL: str = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 # Map tiles for the directory's map view (Leaflet). Served by a tile provider the city contracts.
 MAP_TILE_URL: str = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 # Demo only: a fixed second-factor code for the demo staff accounts. allauth refuses it unless DEBUG.

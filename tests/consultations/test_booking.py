@@ -9,9 +9,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from consultations.models import AuditEntry
 from facilities.bookings import services as booking_services
 from facilities.bookings.models import Booking
+from portal.models import AuditEntry
 from tests.consultations.factories import ReferralFactory, ServiceFactory
 
 
@@ -63,7 +63,7 @@ def test_booking_for_the_family_with_consent(
         and booking.child == child_of_parent
         and booking.status == Booking.Status.CONFIRMED
     )
-    assert AuditEntry.objects.filter(case=case, detail__startswith="代理予約:").exists()
+    assert AuditEntry.objects.about(case).filter(detail__startswith="代理予約:").exists()
     Booking.objects.filter(pk=booking.pk).update(attended=True)  # the hub marks attendance on the day
     body = client.get(reverse("consultations:case_detail", args=[case.pk])).content.decode()
     assert "出席" in body

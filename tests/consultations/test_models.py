@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from consultations import services
-from consultations.models import AuditEntry, CooperationActivity, SiteType, Specialist, UserSupportSite
+from consultations.models import CooperationActivity, SiteType, Specialist, UserSupportSite
 from consultations.services import Origin
 from facilities.models import Category
-from portal.models import Role
+from portal.models import AuditEntry, Role
 from tests.conftest import make_user
 from tests.consultations.factories import ServiceFactory
 
@@ -88,7 +88,7 @@ def test_closing_needs_a_reason_and_no_future_date(specialist, case):
     services.case_close(case=case, actor=specialist, origin=Origin(), reason="moved_away")
     case.refresh_from_db()
     assert case.status == "closed" and case.closed_on == timezone.localdate()
-    assert AuditEntry.objects.filter(case=case, detail__contains="転出").exists()
+    assert AuditEntry.objects.about(case).filter(detail__contains="転出").exists()
 
 
 def test_booking_consent_needs_an_account(specialist, case, parent):
