@@ -1,11 +1,21 @@
 from __future__ import annotations
 
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.utils.translation import get_language
+
+from portal import mail
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """New accounts made through sign-up are parents (保護者); staff accounts are made by the city."""
+    """New accounts made through sign-up are parents (保護者); staff accounts are made by the city.
+
+    Account mail (address confirmation, password reset) names the portal as every other mail does,
+    not the host the request came to (「127.0.0.1:8101 です!」).
+    """
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
@@ -13,3 +23,12 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def format_email_subject(self, subject: str) -> str:
+        return f"[{mail.portal_name()}] {subject}"
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        site = SimpleNamespace(name=mail.portal_name(), domain=urlsplit(settings.PORTAL_URL).netloc)
+        super().send_mail(
+            template_prefix, email, {"current_site": site, "portal_url": mail.absolute_url("/"), **context}
+        )

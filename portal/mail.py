@@ -43,7 +43,7 @@ T = TypeVar("T")
 
 # Shorter than the broker's visibility timeout and the sweep's interval (settings.py): a task
 # redelivered after a worker died, or the next sweep, finds the dead sender's claim already stale.
-CLAIM_TIMEOUT = dt.timedelta(minutes=5)
+CLAIM_TIMEOUT = dt.timedelta(seconds=settings.MAIL_CLAIM_TIMEOUT)
 # Database errors (a terminated connection, a failover) are retried this many times, doubling the wait.
 DB_ATTEMPTS = 5
 DB_BACKOFF_SECONDS = 0.2

@@ -123,11 +123,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task whose worker vanished (whole-worker kill) goes back to the queue after visibility_timeout:
 # the same ten minutes as the mail sweeps below, and longer than the mailer's claim timeout
-# (portal.mail.CLAIM_TIMEOUT, 5 min), so a redelivered task finds the dead sender's claim stale.
+# (MAIL_CLAIM_TIMEOUT), so a redelivered task finds the dead sender's claim stale.
 # Short socket timeouts and no publish retries: a request that enqueues while Redis is unreachable
 # waits at most ~0.3 s, logs it, and the sweep delivers (docs/celery.md).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": 600,
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
     "socket_connect_timeout": 0.25,
     "socket_timeout": 2,
     "max_retries": 0,
@@ -199,6 +199,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Mail --------------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds after which a mail claimed but not recorded sent is taken to be left by a dead sender and
+# is sent again (portal.mail). Shorter than the broker's visibility timeout and the sweeps' interval.
+MAIL_CLAIM_TIMEOUT: int = env.int("MAIL_CLAIM_TIMEOUT", default=300)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="子育て支援ポータル <no-reply@example.jp>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
