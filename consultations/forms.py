@@ -263,6 +263,7 @@ AUDITED_MODELS = [
     "consultations.usersupportsite",
     "bookings.session",
     "bookings.booking",
+    "bookings.child",
     "hubs.hub",
     "hubs.popupplaza",
 ]

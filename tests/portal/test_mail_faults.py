@@ -16,7 +16,6 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import kombu.pools
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -25,7 +24,7 @@ from facilities.bookings import services
 from facilities.bookings.tasks import send_booking_notice, send_due_notices
 from portal.models import OutgoingMail
 from tests.bookings.factories import BookingFactory, ChildFactory, SessionFactory
-from tests.conftest import _forget_result_backend, require_service
+from tests.conftest import _forget_result_backend, require_service, switch_broker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -131,16 +130,6 @@ def _report(name: str, delivered: Counter, faults: int) -> tuple[int, int]:
     return lost, duplicated
 
 
-def _switch_broker(app, url: str) -> None:
-    """Point this process's producer at ``url``, dropping the connections it pooled for the old one."""
-    app.conf.broker_url = url
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
-    kombu.pools.reset()
-
-
 def _enqueue_notices() -> list[int]:
     bookings = [BookingFactory().pk for _ in range(NOTICES)]
     for pk in bookings:
@@ -199,7 +188,7 @@ def test_a_whole_worker_killed_is_made_good_by_the_next_worker(broker, worker, o
 def test_redis_down_does_not_block_a_booking_and_the_sweep_delivers(broker, worker, outbox, redis_url):
     children = [ChildFactory() for _ in range(NOTICES)]
     sessions = [SessionFactory() for _ in range(NOTICES)]
-    _switch_broker(broker, "redis://127.0.0.1:1/0")  # nothing listens there: Redis is down
+    switch_broker(broker, "redis://127.0.0.1:1/0")  # nothing listens there: Redis is down
     started = time.perf_counter()
     for child, session in zip(children, sessions, strict=True):
         services.booking_create(session=session, parent=child.parent, child=child)
@@ -207,7 +196,7 @@ def test_redis_down_does_not_block_a_booking_and_the_sweep_delivers(broker, work
     print(f"\n[Redis down] {per_booking * 1000:.0f} ms per booking")
     assert per_booking < 0.3
     assert _sent() == 0
-    _switch_broker(broker, redis_url)  # Redis is back; the beat's next sweep finds every notice due
+    switch_broker(broker, redis_url)  # Redis is back; the beat's next sweep finds every notice due
     worker.start()
     send_due_notices.delay()
     _wait_until_sent(NOTICES, timeout=60)
