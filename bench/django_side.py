@@ -4,6 +4,8 @@ its SECRET_KEY), never against a real portal.
     python bench/django_side.py targets OUTDIR        write the request paths each endpoint is loaded with
     python bench/django_side.py explain QUERYSTRING   EXPLAIN ANALYZE of the search a query string makes
     python bench/django_side.py booking BASE_URL OUT  50 parents race for 10 seats over HTTP (contention)
+    python bench/django_side.py mixed_setup PATHS OUT the parents, sessions and pages of the mixed run
+    python bench/django_side.py mixed_check PLAN OUT  seats confirmed per session after the mixed run
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from allauth.account.models import EmailAddress  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import QueryDict  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -40,12 +43,13 @@ from django.utils import timezone  # noqa: E402
 from facilities.bookings import services as booking_services  # noqa: E402
 from facilities.bookings.models import Booking, Session  # noqa: E402
 from facilities.forms import SearchForm  # noqa: E402
-from facilities.models import Area, Service  # noqa: E402
+from facilities.models import Area, Service, Situation  # noqa: E402
 from facilities.search import SearchResults, priced_for_text_checks  # noqa: E402
 from facilities.views import COUNT_CAP, PAGE_SIZE  # noqa: E402
 from portal.models import Role, User  # noqa: E402
 
-# (query, kind) — 1, 2 and 4 characters, kanji, hiragana and katakana, as parents type them.
+# (query, kind) — 1, 2 and 4 characters, kanji, hiragana and katakana, mixed scripts, sentences,
+# English and a typo, as parents type them.
 QUERIES = [
     ("園", "1 kanji"),
     ("館", "1 kanji"),
@@ -59,6 +63,16 @@ QUERIES = [
     ("ひまわり", "4 kana"),
     ("サークル", "4 katakana"),
     ("いちじ", "3 kana reading"),
+    ("一時あずかり", "mixed script"),
+    ("病児ほいく", "mixed script"),
+    ("ひろばナカヨシ", "mixed script"),
+    ("子ども発達", "mixed script compound"),
+    ("夜中に子どもを預けたい", "sentence"),
+    ("子育てがしんどい", "sentence"),
+    ("うちの子 落ち着きがない", "sentence"),
+    ("仕事を休めないけど子どもが熱を出した", "sentence"),
+    ("temporary childcare", "english"),
+    ("いちじあづかり", "typo"),
 ]
 # (category slugs, age in months) a family would tick alongside each query.
 FILTERS = [
@@ -120,7 +134,9 @@ def explain(query_string: str) -> None:
         print(f"\n{sql[:300]}\n{plan}")
 
 
-def _parents_with_sessions(now: dt.datetime) -> tuple[list[tuple[User, int]], list[Session]]:
+def _parents_with_sessions(
+    now: dt.datetime, *, clients: int = CLIENTS, sessions: int = SESSIONS, seats: int = SEATS_PER_SESSION
+) -> tuple[list[tuple[User, int]], list[Session]]:
     service = (
         Service.objects.visible_to_parents()
         .filter(status=Service.Status.ACTIVE)
@@ -131,29 +147,29 @@ def _parents_with_sessions(now: dt.datetime) -> tuple[list[tuple[User, int]], li
     starts = timezone.localtime(now).replace(hour=10, minute=0, second=0, microsecond=0) + dt.timedelta(
         days=3
     )
-    sessions = [
+    created = [
         booking_services.session_create(
             service=service,
             starts_at=starts + dt.timedelta(days=i),
             ends_at=starts + dt.timedelta(days=i, hours=2),
-            capacity=SEATS_PER_SESSION,
+            capacity=seats,
             by=None,
             title=f"ベンチマークの回 {i + 1}",
             min_age_months=0,
             max_age_months=72,
         )
-        for i in range(SESSIONS)
+        for i in range(sessions)
     ]
     birth = timezone.localdate() - dt.timedelta(days=730)
     parents = []
     run = secrets.token_hex(4)
-    for i in range(CLIENTS):
+    for i in range(clients):
         user = User.objects.create_user(
             email=f"bench-{run}-{i}@example.test", password=None, role=Role.PARENT
         )
         child = booking_services.child_create(parent=user, nickname=f"こども{i}", birth_date=birth)
         parents.append((user, child.pk))
-    return parents, sessions
+    return parents, created
 
 
 def booking(base_url: str, out: Path) -> None:
@@ -248,6 +264,42 @@ def booking(base_url: str, out: Path) -> None:
     print(json.dumps(report, ensure_ascii=False))
 
 
+def mixed_setup(paths_dir: Path, out: Path, parents: int) -> None:
+    """The mixed run's plan: parents who can sign in (a verified address and a password), 20 sessions
+    of 5 seats they book and cancel, and the pages they visit (the load's own paths and situations)."""
+    password = secrets.token_urlsafe(12)
+    users, sessions = _parents_with_sessions(timezone.now(), clients=parents, sessions=20, seats=5)
+    for user, _child in users:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    situations = Situation.objects.prefetch_related("categories")
+    plan = {
+        "parents": [{"email": u.email, "password": password, "child": child} for u, child in users],
+        "sessions": [s.pk for s in sessions],
+        "situations": [situation.search_url() for situation in situations],
+        **{
+            name: (paths_dir / f"{name}.txt").read_text(encoding="utf-8").split()
+            for name in ("search", "search_filtered", "service")
+        },
+    }
+    out.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+
+
+def mixed_check(plan_file: Path, out: Path) -> None:
+    """After the mixed run: no session holds more confirmed bookings than seats."""
+    plan = json.loads(plan_file.read_text(encoding="utf-8"))
+    over = 0
+    bookings = 0
+    for session in Session.objects.filter(pk__in=plan["sessions"]):
+        confirmed = session.bookings.filter(status=Booking.Status.CONFIRMED).count()
+        over += confirmed > session.capacity
+        bookings += session.bookings.count()
+    report = {"sessions": len(plan["sessions"]), "bookings_made": bookings, "over_capacity_sessions": over}
+    out.write_text(json.dumps(report), encoding="utf-8")
+    print(json.dumps(report))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     commands = parser.add_subparsers(dest="command", required=True)
@@ -256,11 +308,22 @@ def main() -> None:
     book = commands.add_parser("booking")
     book.add_argument("base_url")
     book.add_argument("out", type=Path)
+    setup = commands.add_parser("mixed_setup")
+    setup.add_argument("paths_dir", type=Path)
+    setup.add_argument("out", type=Path)
+    setup.add_argument("--parents", type=int, default=100)
+    check = commands.add_parser("mixed_check")
+    check.add_argument("plan", type=Path)
+    check.add_argument("out", type=Path)
     args = parser.parse_args()
     if args.command == "targets":
         targets(args.outdir)
     elif args.command == "explain":
         explain(args.query_string)
+    elif args.command == "mixed_setup":
+        mixed_setup(args.paths_dir, args.out, args.parents)
+    elif args.command == "mixed_check":
+        mixed_check(args.plan, args.out)
     else:
         booking(args.base_url, args.out)
 

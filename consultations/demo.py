@@ -371,6 +371,7 @@ def _seed_household(
             Case.ClosingReason.RESOLVED,
             due,
         )
+        case.closed_recorded_at = at(due)
         case.save()
     return True
 

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.apps import apps
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,12 +14,17 @@ from consultations.models import (
     Case,
     Channel,
     Child,
+    ConsultationRequest,
     CooperationActivity,
     Guardian,
     Need,
     Referral,
+    UserSupportSite,
 )
 from facilities.models import Area, Service
+from portal import dates
+from portal.dates import DateRangeField
+from portal.i18n import localized
 from portal.models import AuditEntry, Role, User
 
 
@@ -71,8 +79,12 @@ class ContactLogForm(forms.Form):
     )
     email = forms.EmailField(label=_("メールアドレス"), required=False)
     child_name = forms.CharField(label=_("子どもの名前"), max_length=100, required=False)
-    child_birth_date = forms.DateField(label=_("子どもの生年月日"), required=False, widget=DateInput)
-    due_date = forms.DateField(label=_("出産予定日（妊娠中の場合）"), required=False, widget=DateInput)
+    child_birth_date = DateRangeField(
+        date_range=dates.BIRTH, label=_("子どもの生年月日"), required=False, widget=DateInput
+    )
+    due_date = DateRangeField(
+        date_range=dates.DUE, label=_("出産予定日（妊娠中の場合）"), required=False, widget=DateInput
+    )
     area = forms.ModelChoiceField(
         label=_("地区"), queryset=Area.objects.all(), required=False, empty_label=_("（不明）")
     )
@@ -90,7 +102,10 @@ class ContactLogForm(forms.Form):
     notes = forms.CharField(label=_("記録"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     referral_query = forms.CharField(
-        label=_("紹介先を検索"), required=False, widget=forms.TextInput(attrs={"type": "search"})
+        label=_("紹介先を検索"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
     referral_service = ReferralServiceField()
     no_suitable_service = forms.BooleanField(
@@ -103,8 +118,12 @@ class ContactLogForm(forms.Form):
         empty_label=_("（選んだニーズの最初のもの）"),
     )
 
-    follow_up_due_on = forms.DateField(label=_("フォローアップの期日"), required=False, widget=DateInput)
+    follow_up_due_on = DateRangeField(
+        date_range=dates.FOLLOW_UP, label=_("フォローアップの期日"), required=False, widget=DateInput
+    )
     follow_up_description = forms.CharField(label=_("フォローアップの内容"), max_length=300, required=False)
+    # 「このまま保存」: the specialist looked at the possible duplicates and this is another family.
+    save_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, case: Case | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,15 +143,16 @@ class ContactLogForm(forms.Form):
                 "child_birth_date",
                 "due_date",
                 "area",
+                "save_anyway",
             ):
                 del self.fields[name]
         if not self.is_bound:
             self.initial.setdefault("contacted_at", timezone.localtime().replace(second=0, microsecond=0))
 
-    def clean_child_birth_date(self):
-        value = self.cleaned_data.get("child_birth_date")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError(_("生年月日に未来の日付は入れられません。"))
+    def clean_contacted_at(self):
+        value = self.cleaned_data["contacted_at"]
+        if message := dates.past_moment_error(value):
+            raise forms.ValidationError(message)
         return value
 
     def clean(self):
@@ -188,8 +208,26 @@ ChildFormSet = forms.inlineformset_factory(
 
 
 class CloseCaseForm(forms.Form):
-    reason = forms.ChoiceField(label=_("終結の理由"), choices=Case.ClosingReason.choices)
-    closed_on = forms.DateField(label=_("終結日"), widget=DateInput, required=False)
+    reason = forms.ChoiceField(
+        label=_("終結の理由"),
+        # 統合 is the merge's own closing, never chosen by hand.
+        choices=[(v, label) for v, label in Case.ClosingReason.choices if v != Case.ClosingReason.MERGED],
+    )
+    closed_on = DateRangeField(date_range=dates.PAST, label=_("終結日"), widget=DateInput, required=False)
+
+
+class MergeForm(forms.Form):
+    """世帯の統合: the number of the duplicate case whose records move into this one."""
+
+    source = forms.IntegerField(
+        label=_("統合するケースの番号"),
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_(
+            "同じ世帯として二重に受け付けたケースの番号。そのケースの記録はすべてこのケースに移ります。"
+        ),
+    )
+    confirm = forms.BooleanField(label=_("統合すると元に戻せないことを確認しました"))
 
 
 class ReferralForm(forms.Form):
@@ -198,7 +236,7 @@ class ReferralForm(forms.Form):
     no_suitable_service = forms.BooleanField(
         label=_("適切なサービスがない（社会資源の開発として記録）"), required=False
     )
-    referred_on = forms.DateField(label=_("紹介日"), widget=DateInput)
+    referred_on = DateRangeField(date_range=dates.PAST, label=_("紹介日"), widget=DateInput)
     note = forms.CharField(label=_("メモ"), max_length=300, required=False)
 
     def clean(self):
@@ -218,18 +256,22 @@ class ReferralOutcomeForm(forms.Form):
         label=_("結果"),
         choices=[(v, label) for v, label in Referral.Outcome.choices if v != Referral.Outcome.NO_SERVICE],
     )
-    outcome_on = forms.DateField(label=_("確認日"), widget=DateInput, required=False)
+    outcome_on = DateRangeField(date_range=dates.PAST, label=_("確認日"), widget=DateInput, required=False)
 
 
 class FollowUpForm(forms.Form):
-    due_on = forms.DateField(label=_("期日"), widget=DateInput)
+    due_on = DateRangeField(date_range=dates.FOLLOW_UP, label=_("期日"), widget=DateInput)
     description = forms.CharField(label=_("内容"), max_length=300)
+    # Left out, the follow-up goes to whoever adds it.
+    assignee = forms.ModelChoiceField(
+        label=_("担当者"), queryset=User.objects.none(), empty_label=None, required=False
+    )
 
-    def clean_due_on(self):
-        value = self.cleaned_data["due_on"]
-        if value < timezone.localdate():
-            raise forms.ValidationError(_("期日に過去の日付は入れられません。"))
-        return value
+    def __init__(self, *args, site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = User.objects.filter(
+            specialist__site=site, is_active=True
+        ).order_by("email")
 
 
 class CooperationActivityForm(forms.ModelForm):
@@ -254,6 +296,24 @@ class ReportFilterForm(forms.Form):
         else:
             self.fields["site"].queryset = sites
 
+    def clean_month(self):
+        # A month of records: from 2000 to this month (year 1 or 9999 would overflow the month's bounds).
+        month = self.cleaned_data["month"]
+        if message := dates.PAST.error(month):
+            raise forms.ValidationError(message)
+        return month
+
+
+class SiteChoiceForm(forms.Form):
+    site = forms.ModelChoiceField(label=_("実施場所"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+
+
+AUDIT_DATES = [MinValueValidator(dt.date(2000, 1, 1)), MaxValueValidator(dt.date(2100, 12, 31))]
+
 
 # The records the audit log names, for its filter (each app records through ``portal.audit``).
 AUDITED_MODELS = [
@@ -274,8 +334,9 @@ class AuditFilterForm(forms.Form):
     case = forms.IntegerField(label=_("ケース番号"), required=False, min_value=1)
     action = forms.ChoiceField(label=_("操作"), required=False)
     target_type = forms.ChoiceField(label=_("記録の種類"), required=False)
-    date_from = forms.DateField(label=_("開始日"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("終了日"), required=False, widget=DateInput)
+    # Bounded: the log starts with the portal, and 9999-12-31 plus the day the filter adds overflows.
+    date_from = forms.DateField(label=_("開始日"), required=False, widget=DateInput, validators=AUDIT_DATES)
+    date_to = forms.DateField(label=_("終了日"), required=False, widget=DateInput, validators=AUDIT_DATES)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -307,3 +368,41 @@ def _session_label(session) -> str:
         "start": f"{start:%Y-%m-%d %H:%M}",
         "seats": getattr(session, "seats_left", "-"),
     }
+
+
+class SiteChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: UserSupportSite) -> str:
+        return localized(obj.service)
+
+
+class ConsultationRequestForm(forms.Form):
+    """相談の申し込み (parent-facing): no child profile is needed, only the worry and a way to reach them."""
+
+    site = SiteChoiceField(
+        label=_("相談先"),
+        queryset=UserSupportSite.objects.filter(
+            service__in=Service.objects.visible_to_parents()
+        ).select_related("service"),
+        empty_label=None,
+    )
+    worry = forms.CharField(
+        label=_("相談したいこと"),
+        max_length=ConsultationRequest._meta.get_field("worry").max_length,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("短くてかまいません（400字まで）。お子さんの名前などは書かなくても大丈夫です。"),
+    )
+    contact_by = forms.ChoiceField(
+        label=_("連絡の方法"),
+        choices=ConsultationRequest._meta.get_field("contact_by").choices,
+        widget=forms.RadioSelect,
+    )
+    phone = forms.CharField(
+        label=_("電話番号"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+        help_text=_("電話での連絡を希望するときは必ず入れてください。"),
+    )
+    consent = forms.BooleanField(
+        label=_("この内容を、選んだ相談先の利用者支援専門員に伝えることに同意します。"), required=True
+    )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from facilities.text import normalize
+from portal import dates
 from portal.models import Role
 
 
@@ -129,9 +130,27 @@ class Need(models.Model):
         return gettext(self.name)  # seeded names have English; names a city adds pass through
 
 
+def retention_cutoff(day: dt.date) -> dt.date:
+    """Cases closed before this date have passed the retention period on ``day`` (保存期間)."""
+    return dates.add_months(day, -12 * settings.CONSULTATION_RETENTION_YEARS)
+
+
 class CaseQuerySet(models.QuerySet["Case"]):
     def for_site(self, site: UserSupportSite) -> CaseQuerySet:
         return self.filter(site=site)
+
+    def due_for_erasure(self, day: dt.date) -> CaseQuerySet:
+        """Closed cases that may be anonymized on ``day``: the closing date is older than the
+        retention period *and* the close was recorded at least ``ERASURE_GRACE_DAYS`` before."""
+        recorded_before = dt.datetime.combine(
+            day - dt.timedelta(days=Case.ERASURE_GRACE_DAYS - 1), dt.time.min, timezone.get_current_timezone()
+        )
+        return self.filter(
+            status=Case.Status.CLOSED,
+            anonymized_at__isnull=True,
+            closed_on__lt=retention_cutoff(day),
+            closed_recorded_at__lt=recorded_before,
+        )
 
 
 class Case(models.Model):
@@ -148,6 +167,7 @@ class Case(models.Model):
         MOVED_AWAY = "moved_away", _("転出")
         NO_CONTACT = "no_contact", _("連絡が取れない")
         OTHER = "other", _("その他")
+        MERGED = "merged", _("別のケースに統合")
 
     site = models.ForeignKey(
         UserSupportSite, verbose_name=_("実施場所"), on_delete=models.PROTECT, related_name="cases"
@@ -165,6 +185,16 @@ class Case(models.Model):
         _("終結の理由"), max_length=20, choices=ClosingReason.choices, blank=True
     )
     closed_on = models.DateField(_("終結日"), null=True, blank=True)
+    # When the close was recorded (not the date typed): erasure waits 30 days after it (#11.3).
+    closed_recorded_at = models.DateTimeField(_("終結を記録した日時"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("統合先のケース"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_cases",
+    )
     due_date = models.DateField(_("出産予定日"), null=True, blank=True, help_text=_("妊娠中の場合"))
     parent_account = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -185,6 +215,10 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("受付日時"), default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # 匿名化の猶予: a close is on record this long before erasure, so a mistyped closing date can be
+    # corrected and city staff see the case on the list of coming erasures first (#11.3).
+    ERASURE_GRACE_DAYS = 30
+
     objects = CaseQuerySet.as_manager()
 
     class Meta:
@@ -198,6 +232,11 @@ class Case(models.Model):
                 name="case_closed_has_reason_and_date",
                 violation_error_message=_("終結には終結日と理由が必要です。"),
             ),
+            dates.sane_constraint("closed_on"),
+            dates.sane_constraint("closed_recorded_at", moment=True),
+            dates.sane_constraint("due_date"),
+            dates.sane_constraint("booking_consent_on"),
+            dates.sane_constraint("created_at", moment=True),
         ]
 
     def __str__(self) -> str:
@@ -212,25 +251,51 @@ class Case(models.Model):
         return self.due_date is not None
 
     @property
-    def title(self) -> str:
-        """The household's display name (first guardian), or the case number once anonymized."""
-        guardians = list(self.guardians.all())
-        if guardians and guardians[0].name:
-            return guardians[0].name
-        return str(self)
-
-    @property
     def can_book_for_parent(self) -> bool:
         """代理予約: only with a portal account and a recorded consent."""
         return self.parent_account_id is not None and self.booking_consent_on is not None
 
+    @property
+    def is_read_only(self) -> bool:
+        """終結・匿名化したケースは閲覧のみ: nothing is added or changed until it is reopened."""
+        return self.status == self.Status.CLOSED or self.anonymized_at is not None
+
+    @property
+    def read_only_reason(self) -> str:
+        if self.anonymized_at is not None:
+            return gettext("匿名化したケースは変更できません。")
+        return gettext("終結したケースは変更できません。変更するには、先にケースを再開してください。")
+
+    @property
+    def erasure_on(self) -> dt.date | None:
+        """匿名化予定日: the first night the case is due for erasure (None unless closed and recorded)."""
+        if self.status != self.Status.CLOSED or self.anonymized_at or not self.closed_recorded_at:
+            return None
+        after_retention = dates.add_months(self.closed_on, 12 * settings.CONSULTATION_RETENTION_YEARS)
+        after_grace = timezone.localdate(self.closed_recorded_at) + dt.timedelta(days=self.ERASURE_GRACE_DAYS)
+        return max(after_retention + dt.timedelta(days=1), after_grace)
+
+    def first_contact_on(self) -> dt.date | None:
+        first = self.contacts.aggregate(first=models.Min("contacted_at"))["first"]
+        return timezone.localdate(first) if first else None
+
     def clean(self) -> None:
+        messages = {
+            "booking_consent_on": dates.PAST.error(self.booking_consent_on),
+            "due_date": dates.DUE.error(self.due_date, stored=dates.stored_value(self, "due_date")),
+            "closed_on": dates.PAST.error(self.closed_on),
+            "created_at": dates.past_moment_error(self.created_at),
+        }
         if self.booking_consent_on and not self.parent_account_id:
-            raise ValidationError(
-                {"booking_consent_on": _("同意日はポータルのアカウントと一緒に記録してください。")}
-            )
-        if self.booking_consent_on and self.booking_consent_on > timezone.localdate():
-            raise ValidationError({"booking_consent_on": _("同意日に未来の日付は入れられません。")})
+            messages["booking_consent_on"] = _("同意日はポータルのアカウントと一緒に記録してください。")
+        if self.closed_on and not messages["closed_on"] and self.pk:
+            first = self.first_contact_on()
+            if first and self.closed_on < first:
+                messages["closed_on"] = _("終結日は最初の相談日（%(date)s）より前にはできません。") % {
+                    "date": first.isoformat()
+                }
+        if errors := {name: message for name, message in messages.items() if message}:
+            raise ValidationError(errors)
 
 
 class Guardian(models.Model):
@@ -245,6 +310,8 @@ class Guardian(models.Model):
     phone_digits = models.CharField(max_length=30, blank=True, db_index=True, editable=False)
     # The reading in search form (katakana → hiragana, widths folded, spaces dropped).
     kana_key = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
+    # The name in the same search form: 「山本 さくら」 = 「山本さくら」 (the duplicate check).
+    name_key = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["pk"]
@@ -257,6 +324,7 @@ class Guardian(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.phone_digits = digits(self.phone)
         self.kana_key = normalize(self.name_kana)
+        self.name_key = normalize(self.name)
         super().save(*args, **kwargs)
 
 
@@ -271,13 +339,14 @@ class Child(models.Model):
         ordering = ["birth_date"]
         verbose_name = _("子ども")
         verbose_name_plural = _("子ども")
+        constraints = [dates.sane_constraint("birth_date")]
 
     def __str__(self) -> str:
         return self.name
 
     def clean(self) -> None:
-        if self.birth_date and self.birth_date > timezone.localdate():
-            raise ValidationError({"birth_date": _("生年月日に未来の日付は入れられません。")})
+        if message := dates.BIRTH.error(self.birth_date, stored=dates.stored_value(self, "birth_date")):
+            raise ValidationError({"birth_date": message})
 
 
 class Channel(models.TextChoices):
@@ -312,14 +381,14 @@ class Contact(models.Model):
         ordering = ["-contacted_at"]
         verbose_name = _("相談対応")
         verbose_name_plural = _("相談対応")
+        constraints = [dates.sane_constraint("contacted_at", moment=True)]
 
     def __str__(self) -> str:
         return f"{timezone.localtime(self.contacted_at):%Y-%m-%d %H:%M} {self.get_channel_display()}"
 
     def clean(self) -> None:
-        # A minute of slack for clocks that are slightly apart.
-        if self.contacted_at and self.contacted_at > timezone.now() + dt.timedelta(minutes=1):
-            raise ValidationError({"contacted_at": _("相談日時に未来の日時は入れられません。")})
+        if message := dates.past_moment_error(self.contacted_at):
+            raise ValidationError({"contacted_at": message})
 
     @property
     def action_labels(self) -> list[str]:
@@ -394,22 +463,26 @@ class Referral(models.Model):
                 name="referral_outcome_has_date",
                 violation_error_message=_("結果には確認日が必要です。"),
             ),
+            dates.sane_constraint("referred_on"),
+            dates.sane_constraint("outcome_on"),
         ]
 
     def __str__(self) -> str:
         return str(self.service or self.get_outcome_display())
 
-    @property
-    def is_unmet_need(self) -> bool:
-        return self.outcome == self.Outcome.NO_SERVICE
-
     def clean(self) -> None:
-        errors = {}
-        if self.outcome_on and self.referred_on and self.outcome_on < self.referred_on:
-            errors["outcome_on"] = _("結果の確認日は紹介日より後にしてください。")
-        if self.outcome_on and self.outcome_on > timezone.localdate():
-            errors["outcome_on"] = _("未来の日付は入れられません。")
-        if errors:
+        messages = {
+            "referred_on": dates.PAST.error(self.referred_on),
+            "outcome_on": dates.PAST.error(self.outcome_on),
+        }
+        if (
+            not any(messages.values())
+            and self.outcome_on
+            and self.referred_on
+            and self.outcome_on < self.referred_on
+        ):
+            messages["outcome_on"] = _("結果の確認日は紹介日より後にしてください。")
+        if errors := {name: message for name, message in messages.items() if message}:
             raise ValidationError(errors)
 
 
@@ -431,6 +504,7 @@ class FollowUp(models.Model):
         ordering = ["due_on", "pk"]
         verbose_name = _("フォローアップ")
         verbose_name_plural = _("フォローアップ")
+        constraints = [dates.sane_constraint("due_on"), dates.sane_constraint("done_at", moment=True)]
 
     def __str__(self) -> str:
         return self.description
@@ -442,6 +516,10 @@ class FollowUp(models.Model):
     @property
     def is_overdue(self) -> bool:
         return not self.is_done and self.due_on < timezone.localdate()
+
+    def clean(self) -> None:
+        if message := dates.FOLLOW_UP.error(self.due_on, stored=dates.stored_value(self, "due_on")):
+            raise ValidationError({"due_on": message})
 
 
 class CooperationActivity(models.Model):
@@ -459,6 +537,7 @@ class CooperationActivity(models.Model):
         ordering = ["-held_on", "-pk"]
         verbose_name = _("地域連携の記録")
         verbose_name_plural = _("地域連携の記録")
+        constraints = [dates.sane_constraint("held_on")]
 
     def __str__(self) -> str:
         return f"{self.held_on:%Y-%m-%d} {self.topic}"
@@ -467,8 +546,8 @@ class CooperationActivity(models.Model):
         errors = {}
         if self.site_id and not self.site.site_type.does_regional_cooperation:
             errors["site"] = _("この類型の実施場所では地域連携の記録はつけません（市が行います）。")
-        if self.held_on and self.held_on > timezone.localdate():
-            errors["held_on"] = _("実施日に未来の日付は入れられません。")
+        if message := dates.PAST.error(self.held_on):
+            errors["held_on"] = message
         if errors:
             raise ValidationError(errors)
 
@@ -476,3 +555,59 @@ class CooperationActivity(models.Model):
 def digits(value: str) -> str:
     """Only the ASCII digits of a phone number (full-width digits are folded first)."""
     return "".join(ch for ch in unicodedata.normalize("NFKC", value or "") if ch.isascii() and ch.isdigit())
+
+
+# How a parent may ask to be contacted (a subset of the channels the statistics count).
+REQUEST_CHANNELS = (Channel.PHONE, Channel.ONLINE, Channel.WALK_IN)
+
+
+class ConsultationRequest(models.Model):
+    """相談の申し込み: a parent asks a 利用者支援 site for a consultation, with a short worry and how
+    they want to be contacted, without any child profile. It waits in the site's intake (受付) as a
+    pending contact until a specialist takes it up; the parent's consent to share it with the site's
+    specialists is recorded with the time it was given."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("未対応")
+        TAKEN = "taken", _("対応済み")
+
+    parent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("保護者"),
+        on_delete=models.CASCADE,
+        related_name="consultation_requests",
+    )
+    site = models.ForeignKey(
+        UserSupportSite, verbose_name=_("相談先"), on_delete=models.PROTECT, related_name="requests"
+    )
+    worry = models.TextField(_("相談したいこと"), max_length=400)
+    contact_by = models.CharField(
+        _("連絡の方法"), max_length=20, choices=[(c.value, c.label) for c in REQUEST_CHANNELS]
+    )
+    phone = models.CharField(_("電話番号"), max_length=30, blank=True)
+    consent_at = models.DateTimeField(_("共有への同意日時"))
+    status = models.CharField(_("状態"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("申込日時"), default=timezone.now)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("対応者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    taken_at = models.DateTimeField(_("対応日時"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("相談の申し込み")
+        verbose_name_plural = _("相談の申し込み")
+
+    def __str__(self) -> str:
+        return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M} {self.get_contact_by_display()}"
+
+    def clean(self) -> None:
+        if not self.worry.strip():
+            raise ValidationError({"worry": _("相談したいことを短く書いてください。")})
+        if self.contact_by == Channel.PHONE and not self.phone.strip():
+            raise ValidationError({"phone": _("電話での連絡を希望するときは、電話番号を入れてください。")})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
@@ -26,7 +25,10 @@ from consultations.models import (
     digits,
 )
 from facilities.models import Service
+from facilities.search import search_services
 from facilities.text import normalize
+from portal.models import Role
+from portal.spreadsheets import write_csv
 
 
 def site_for_specialist(user) -> UserSupportSite | None:
@@ -35,6 +37,12 @@ def site_for_specialist(user) -> UserSupportSite | None:
         Specialist.objects.select_related("site__service", "site__site_type").filter(user_id=user.pk).first()
     )
     return specialist.site if specialist else None
+
+
+def may_record_cooperation(user) -> bool:
+    """地域連携の記録 is kept by specialists of a site whose type does it (基本型): the view and the menu."""
+    site = site_for_specialist(user) if user.has_role(Role.SPECIALIST) else None
+    return site is not None and site.site_type.does_regional_cooperation
 
 
 def case_search(*, site: UserSupportSite, query: str = "", status: str = "") -> QuerySet[Case]:
@@ -57,37 +65,57 @@ def case_search(*, site: UserSupportSite, query: str = "", status: str = "") -> 
     )
 
 
-def possible_duplicates(*, site: UserSupportSite, kana: str = "", phone: str = "") -> QuerySet[Case]:
-    """重複の可能性: open cases of the site whose guardian has the same reading or phone number."""
-    kana, phone = normalize(kana), digits(phone)
+def possible_duplicates(
+    *,
+    site: UserSupportSite,
+    name: str = "",
+    kana: str = "",
+    phone: str = "",
+    birth_date: dt.date | None = None,
+) -> QuerySet[Case]:
+    """重複の可能性: cases of the site (not anonymized, not merged away) with a guardian of the same
+    name or reading (spaces, widths and kana script ignored: 山本さくら = 山本 さくら), the same phone
+    number, or a child born the same day. Used by the live hint and by the check on save."""
+    keys = {normalize(name), normalize(kana)} - {""}
+    phone = digits(phone)
     match = Q()
-    if kana:
-        match |= Q(guardians__kana_key__contains=kana)
+    if keys:
+        match |= Q(guardians__name_key__in=keys) | Q(guardians__kana_key__in=keys)
     if len(phone) >= 8:
         match |= Q(guardians__phone_digits=phone)
+    if birth_date is not None:
+        match |= Q(children__birth_date=birth_date)
     if not match:
         return Case.objects.none()
     return (
         Case.objects.for_site(site)
-        .filter(anonymized_at__isnull=True)
+        .filter(anonymized_at__isnull=True, merged_into__isnull=True)
         .filter(match)
         .distinct()
-        .prefetch_related("guardians")[:5]
+        .order_by("pk")
+        .prefetch_related("guardians", "children")[:5]
+    )
+
+
+def cases_erased_soon(*, day: dt.date) -> QuerySet[Case]:
+    """消去予定: cases that the nightly run will anonymize within ``Case.ERASURE_GRACE_DAYS`` of ``day``
+    (the close is always recorded by then, so only the retention period decides). Listed for city
+    staff before anything is erased."""
+    return (
+        Case.objects.due_for_erasure(day + dt.timedelta(days=Case.ERASURE_GRACE_DAYS))
+        .select_related("site__service")
+        .order_by("closed_on", "pk")
     )
 
 
 def referral_services(query: str = "") -> QuerySet[Service]:
-    """Directory entries a specialist can refer a family to: only active ones."""
-    services = Service.objects.filter(status=Service.Status.ACTIVE).select_related("category")
-    query = query.strip()
-    if query:
-        services = services.filter(
-            Q(name__icontains=query)
-            | Q(name_kana__icontains=query)
-            | Q(category__name__icontains=query)
-            | Q(description__icontains=query)
-        )
-    return services.order_by("category__order", "name_kana")
+    """Directory entries a specialist can refer a family to: only active ones. A query goes through
+    the directory's own search (readings, synonyms, any script: いちじあずかり finds 一時預かり), ranked
+    as parents see it."""
+    services = Service.objects.filter(status=Service.Status.ACTIVE)
+    if query.strip():
+        return search_services(query=query, queryset=services)
+    return services.select_related("category").order_by("category__order", "name_kana")
 
 
 def follow_ups_due(*, user, day: dt.date) -> QuerySet[FollowUp]:
@@ -98,6 +126,77 @@ def follow_ups_due(*, user, day: dt.date) -> QuerySet[FollowUp]:
         )
         .select_related("case")
         .order_by("due_on", "pk")
+    )
+
+
+def follow_ups_open(*, user, site: UserSupportSite) -> QuerySet[FollowUp]:
+    """My open follow-ups at my site, overdue first (the upcoming list)."""
+    return (
+        FollowUp.objects.filter(
+            assignee=user, case__site=site, done_at__isnull=True, case__anonymized_at__isnull=True
+        )
+        .select_related("case")
+        .order_by("due_on", "pk")
+    )
+
+
+def follow_ups_done_recently(*, user, site: UserSupportSite, since: dt.date) -> QuerySet[FollowUp]:
+    """Follow-ups of mine completed since ``since``, newest first: where a mistaken 完了 is undone."""
+    start = dt.datetime.combine(since, dt.time.min, timezone.get_current_timezone())
+    return (
+        FollowUp.objects.filter(
+            assignee=user, case__site=site, done_at__gte=start, case__anonymized_at__isnull=True
+        )
+        .select_related("case")
+        .order_by("-done_at", "-pk")
+    )
+
+
+@dataclass
+class SiteOverview:
+    """監督ビュー: one site's open work, for its lead specialist (主任) and city staff."""
+
+    site: UserSupportSite
+    open_cases: list[tuple[str, int]]
+    overdue_by_assignee: list[tuple[object, list[FollowUp]]]
+    waiting_referrals: list[Referral]
+
+    @property
+    def open_total(self) -> int:
+        return sum(count for _, count in self.open_cases)
+
+
+def site_overview(*, site: UserSupportSite, day: dt.date) -> SiteOverview:
+    """Open cases by status, overdue follow-ups per specialist, and referrals still awaiting an
+    outcome (oldest first). Case numbers only: no names."""
+    live = Case.objects.for_site(site).filter(anonymized_at__isnull=True)
+    by_status = dict(
+        live.exclude(status=Case.Status.CLOSED).values_list("status").annotate(n=Count("pk")).order_by()
+    )
+    open_cases = [
+        (label, by_status.get(value, 0))
+        for value, label in Case.Status.choices
+        if value != Case.Status.CLOSED
+    ]
+    overdue: dict[int, tuple[object, list[FollowUp]]] = {}
+    for follow_up in (
+        FollowUp.objects.filter(
+            case__in=live.exclude(status=Case.Status.CLOSED), done_at__isnull=True, due_on__lt=day
+        )
+        .select_related("assignee", "case")
+        .order_by("assignee__email", "due_on", "pk")
+    ):
+        overdue.setdefault(follow_up.assignee_id, (follow_up.assignee, []))[1].append(follow_up)
+    waiting = list(
+        Referral.objects.filter(case__in=live, outcome=Referral.Outcome.REFERRED, service__isnull=False)
+        .select_related("case", "service")
+        .order_by("referred_on", "pk")
+    )
+    return SiteOverview(
+        site=site,
+        open_cases=open_cases,
+        overdue_by_assignee=list(overdue.values()),
+        waiting_referrals=waiting,
     )
 
 
@@ -163,13 +262,17 @@ class MonthlyReport:
     def as_csv(self) -> str:
         """UTF-8 with a BOM so that Excel opens the Japanese text correctly."""
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
         site = self.site.name if self.site else _("市全体")
-        writer.writerow([_("実施場所"), _("年月"), _("区分"), _("項目"), _("件数")])
-        for section in self.sections:
-            for label, count in section.rows:
-                writer.writerow([site, f"{self.month:%Y-%m}", section.title, label, count])
-        return "\ufeff" + buffer.getvalue()
+        write_csv(
+            buffer,
+            [_("実施場所"), _("年月"), _("区分"), _("項目"), _("件数")],
+            (
+                [site, f"{self.month:%Y-%m}", section.title, label, count]
+                for section in self.sections
+                for label, count in section.rows
+            ),
+        )
+        return buffer.getvalue()
 
 
 def monthly_report(*, month: dt.date, site: UserSupportSite | None = None) -> MonthlyReport:
@@ -253,17 +356,35 @@ def monthly_report(*, month: dt.date, site: UserSupportSite | None = None) -> Mo
 
 
 def booking_choices(referral: Referral) -> tuple[QuerySet, QuerySet]:
-    """代理予約の選択肢: the referred service's sessions open for booking now, and the children the
-    parent registered on the portal."""
+    """代理予約の選択肢: only what can be booked. A session of the referred service open for booking
+    now that accepts (by age or pregnancy) one of the parent's children not yet booked into it, and
+    those children. A few sessions and children, so the pairs are worked out in Python with the
+    session's own rule (``Session.accepts``)."""
+    from facilities.bookings.models import Booking, Session
     from facilities.bookings.models import Child as PortalChild
-    from facilities.bookings.models import Session
 
     now = timezone.now()
-    sessions = (
-        Session.objects.upcoming()
-        .filter(service_id=referral.service_id, opens_at__lte=now, closes_at__gt=now)
+    sessions = list(
+        Session.objects.upcoming().filter(
+            service_id=referral.service_id, opens_at__lte=now, closes_at__gt=now
+        )
+    )
+    children = list(PortalChild.objects.filter(parent_id=referral.case.parent_account_id))
+    booked = set(
+        Booking.objects.filter(session__in=sessions, child__in=children)
+        .exclude(status=Booking.Status.CANCELLED)
+        .values_list("session_id", "child_id")
+    )
+    pairs = [
+        (session.pk, child.pk)
+        for session in sessions
+        for child in children
+        if (session.pk, child.pk) not in booked and session.accepts(child)
+    ]
+    bookable_sessions = (
+        Session.objects.filter(pk__in={s for s, _ in pairs})
         .select_related("service")
         .with_seats()
+        .order_by("starts_at")
     )
-    children = PortalChild.objects.filter(parent_id=referral.case.parent_account_id)
-    return sessions, children
+    return bookable_sessions, PortalChild.objects.filter(pk__in={c for _, c in pairs})

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -18,6 +17,7 @@ from consultations.models import (
     Action,
     Case,
     Child,
+    ConsultationRequest,
     Contact,
     ContactAction,
     CooperationActivity,
@@ -29,9 +29,29 @@ from consultations.models import (
     UserSupportSite,
 )
 from facilities.models import Area, Service
-from portal import audit, mail
+from portal import audit, dates, mail
 from portal.audit import SYSTEM, Origin
-from portal.models import AuditEntry
+from portal.models import AuditEntry, Role, User
+
+
+class PossibleDuplicate(ValidationError):
+    """重複の可能性: the new household looks like one the site already has; ``cases`` says which."""
+
+    def __init__(self, cases: list[Case]):
+        self.cases = cases
+        numbers = "、".join(case.number for case in cases)
+        super().__init__(
+            _(
+                "同じ世帯かもしれないケースがあります（%(numbers)s）。開いて確認するか、このまま保存してください。"
+            )
+            % {"numbers": numbers}
+        )
+
+
+def ensure_writable(case: Case) -> None:
+    """終結・匿名化したケースへの変更を断る: every state change of a case asks this first (#11.14)."""
+    if case.is_read_only:
+        raise ValidationError(case.read_only_reason)
 
 
 @dataclass
@@ -73,21 +93,27 @@ def contact_log(
     no_suitable_service: bool = False,
     follow_up_due_on: dt.date | None = None,
     follow_up_description: str = "",
+    save_anyway: bool = False,
 ) -> Contact:
     """相談を記録: log one consultation, opening a case for a new household, with an optional
-    referral and follow-up. All or nothing: any error leaves the database untouched."""
+    referral and follow-up. All or nothing: any error leaves the database untouched.
+
+    A new household that looks like one of the site's cases raises ``PossibleDuplicate`` unless
+    ``save_anyway`` (the specialist checked and it is another family)."""
     needs = list(needs)
     errors: dict[str, str] = {}
     if not needs:
         errors["needs"] = _("ニーズを1つ以上選んでください。")
-    if contacted_at > timezone.now() + dt.timedelta(minutes=1):
-        errors["contacted_at"] = _("相談日時に未来の日時は入れられません。")
+    if message := dates.past_moment_error(contacted_at):
+        errors["contacted_at"] = message
     if case is None and household is None:
         errors["guardian_name"] = _("新しい世帯の保護者の氏名を入れてください。")
     if case is not None and case.site_id != site.pk:
         raise Case.DoesNotExist  # never write into another site's case
-    if follow_up_due_on and follow_up_due_on < timezone.localtime(contacted_at).date():
-        errors["follow_up_due_on"] = _("フォローアップの期日は相談日より後にしてください。")
+    if case is not None:
+        ensure_writable(case)
+    if message := dates.FOLLOW_UP.error(follow_up_due_on):
+        errors["follow_up_due_on"] = message
     if follow_up_due_on and not follow_up_description.strip():
         errors["follow_up_description"] = _("フォローアップの内容を入れてください。")
     if follow_up_description.strip() and not follow_up_due_on:
@@ -99,6 +125,17 @@ def contact_log(
     _check_referral_service(referral_service, errors)
     if errors:
         raise ValidationError(errors)
+    if case is None and not save_anyway:
+        assert household is not None
+        duplicates = selectors.possible_duplicates(
+            site=site,
+            name=household.guardian_name,
+            kana=household.guardian_kana,
+            phone=household.phone,
+            birth_date=household.child_birth_date,
+        )
+        if duplicates := list(duplicates):
+            raise PossibleDuplicate(duplicates)
 
     if case is None:
         assert household is not None
@@ -111,9 +148,9 @@ def contact_log(
             detail=_("ケース受付"),
             origin=origin,
         )
-    elif case.status != Case.Status.IN_PROGRESS:
-        case.status, case.closing_reason, case.closed_on = Case.Status.IN_PROGRESS, "", None
-        case.save(update_fields=["status", "closing_reason", "closed_on", "updated_at"])
+    elif case.status == Case.Status.RECEIVED:
+        case.status = Case.Status.IN_PROGRESS
+        case.save(update_fields=["status", "updated_at"])
     else:
         case.save(update_fields=["updated_at"])
 
@@ -186,6 +223,7 @@ def _case_open(*, site: UserSupportSite, actor, household: Household, opened_at:
 @transaction.atomic
 def case_update(*, case: Case, actor, origin: Origin, fields: dict, detail: str = "") -> Case:
     """ケース情報の更新 (地区, 出産予定日, ポータルのアカウント, 代理予約の同意)."""
+    ensure_writable(case)
     for name, value in fields.items():
         setattr(case, name, value)
     case.full_clean()
@@ -203,12 +241,18 @@ def case_update(*, case: Case, actor, origin: Origin, fields: dict, detail: str 
 
 @transaction.atomic
 def case_close(*, case: Case, actor, origin: Origin, reason: str, closed_on: dt.date | None = None) -> Case:
-    """終結: close the case with a reason. Open follow-ups stay visible on the timeline."""
-    closed_on = closed_on or timezone.localdate()
-    if closed_on > timezone.localdate():
-        raise ValidationError({"closed_on": _("終結日に未来の日付は入れられません。")})
-    case.status, case.closing_reason, case.closed_on = Case.Status.CLOSED, reason, closed_on
-    case.full_clean()
+    """終結: close the case with a reason. The closing date may not precede the first contact nor lie
+    in the future (the model checks); when it was *recorded* is kept, as erasure counts from both.
+    Open follow-ups stay visible on the timeline."""
+    ensure_writable(case)
+    case.status, case.closing_reason = Case.Status.CLOSED, reason
+    case.closed_on, case.closed_recorded_at = closed_on or timezone.localdate(), timezone.now()
+    try:
+        case.full_clean()
+    except ValidationError:
+        # The caller's object must not look closed after a refused close.
+        case.refresh_from_db(fields=["status", "closing_reason", "closed_on", "closed_recorded_at"])
+        raise
     case.save()
     audit.record(
         action=AuditEntry.Action.UPDATE,
@@ -219,6 +263,85 @@ def case_close(*, case: Case, actor, origin: Origin, reason: str, closed_on: dt.
         origin=origin,
     )
     return case
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, actor, origin: Origin) -> Case:
+    """再開: a closed case becomes 対応中 again, so it can be written to (never an anonymized one)."""
+    if case.anonymized_at is not None or case.status != Case.Status.CLOSED:
+        raise ValidationError(_("再開できるのは、匿名化していない終結したケースだけです。"))
+    if case.merged_into_id is not None:
+        raise ValidationError(_("統合したケースは再開できません。統合先のケースに記録してください。"))
+    case.status, case.closing_reason = Case.Status.IN_PROGRESS, ""
+    case.closed_on, case.closed_recorded_at = None, None
+    case.save(update_fields=["status", "closing_reason", "closed_on", "closed_recorded_at", "updated_at"])
+    audit.record(
+        action=AuditEntry.Action.UPDATE,
+        target=case,
+        by=actor,
+        place=case.site,
+        detail=_("再開"),
+        origin=origin,
+    )
+    return case
+
+
+@transaction.atomic
+def case_merge(*, target: Case, source: Case, actor, origin: Origin) -> Case:
+    """世帯の統合: one family recorded twice. Everything of ``source`` moves into ``target``
+    (guardians and children already there are not copied twice); ``source`` stays as a closed record
+    pointing at ``target``, so its audit trail and case number remain."""
+    if source.pk == target.pk or source.site_id != target.site_id:
+        raise ValidationError({"source": _("同じ実施場所の、別のケースを選んでください。")})
+    # Lock both in a fixed order: two merges of the same pair at once cannot interleave.
+    locked = {
+        case.pk: case for case in Case.objects.select_for_update().filter(pk__in=[target.pk, source.pk])
+    }
+    target, source = locked[target.pk], locked[source.pk]
+    ensure_writable(target)
+    ensure_writable(source)
+    known = {(g.name_key, g.kana_key, g.phone_digits, g.email.lower()) for g in target.guardians.all()}
+    for guardian in source.guardians.all():
+        key = (guardian.name_key, guardian.kana_key, guardian.phone_digits, guardian.email.lower())
+        if key in known:
+            guardian.delete()
+        else:
+            Guardian.objects.filter(pk=guardian.pk).update(case=target)
+    known_children = set(target.children.values_list("name", "birth_date"))
+    for child in source.children.all():
+        if (child.name, child.birth_date) in known_children:
+            child.delete()
+        else:
+            Child.objects.filter(pk=child.pk).update(case=target)
+    for related in (source.contacts, source.referrals, source.follow_ups):
+        related.update(case=target)
+    target.due_date = target.due_date or source.due_date
+    target.area = target.area or source.area
+    if target.parent_account_id is None:
+        target.parent_account, target.booking_consent_on = source.parent_account, source.booking_consent_on
+    target.save()
+    source.status, source.closing_reason, source.merged_into = (
+        Case.Status.CLOSED,
+        Case.ClosingReason.MERGED,
+        target,
+    )
+    source.closed_on, source.closed_recorded_at = timezone.localdate(), timezone.now()
+    source.parent_account, source.booking_consent_on = None, None
+    source.full_clean()
+    source.save()
+    for case, detail in (
+        (target, _("ケース %(number)s を統合") % {"number": source.number}),
+        (source, _("ケース %(number)s に統合") % {"number": target.number}),
+    ):
+        audit.record(
+            action=AuditEntry.Action.UPDATE,
+            target=case,
+            by=actor,
+            place=case.site,
+            detail=detail,
+            origin=origin,
+        )
+    return target
 
 
 @transaction.atomic
@@ -233,10 +356,9 @@ def referral_create(
     note: str = "",
 ) -> Referral:
     """紹介: a referral made outside a logged contact; ``service`` None is "no suitable service"."""
+    ensure_writable(case)
     errors: dict[str, str] = {}
     _check_referral_service(service, errors)
-    if referred_on > timezone.localdate():
-        errors["referred_on"] = _("紹介日に未来の日付は入れられません。")
     if errors:
         raise ValidationError(errors)
     referral = Referral(
@@ -265,6 +387,7 @@ def referral_record_outcome(
     *, referral: Referral, actor, origin: Origin, outcome: str, outcome_on: dt.date | None = None
 ) -> Referral:
     """紹介の結果: 利用につながった / つながらなかった, with the date it was confirmed."""
+    ensure_writable(referral.case)
     if referral.outcome == Referral.Outcome.NO_SERVICE:
         raise ValidationError({"outcome": _("「適切なサービスがない」の記録には結果をつけられません。")})
     if outcome not in (Referral.Outcome.USED, Referral.Outcome.NOT_USED, Referral.Outcome.REFERRED):
@@ -290,6 +413,10 @@ def referral_record_outcome(
 def follow_up_create(
     *, case: Case, actor, origin: Origin, due_on: dt.date, description: str, assignee=None
 ) -> FollowUp:
+    """フォローアップを追加, assigned to a specialist of the case's site (the author by default)."""
+    ensure_writable(case)
+    if assignee is not None and not Specialist.objects.filter(user=assignee, site_id=case.site_id).exists():
+        raise ValidationError({"assignee": _("このケースの実施場所の専門員を選んでください。")})
     follow_up = FollowUp(
         case=case, due_on=due_on, description=description.strip(), assignee=assignee or actor
     )
@@ -309,6 +436,7 @@ def follow_up_create(
 @transaction.atomic
 def follow_up_complete(*, follow_up: FollowUp, actor, origin: Origin) -> FollowUp:
     """フォローアップ完了. Completing twice keeps the first completion time."""
+    ensure_writable(follow_up.case)
     if follow_up.done_at is None:
         follow_up.done_at = timezone.now()
         follow_up.save(update_fields=["done_at"])
@@ -318,6 +446,24 @@ def follow_up_complete(*, follow_up: FollowUp, actor, origin: Origin) -> FollowU
             by=actor,
             place=follow_up.case.site,
             detail=_("フォローアップ完了"),
+            origin=origin,
+        )
+    return follow_up
+
+
+@transaction.atomic
+def follow_up_reopen(*, follow_up: FollowUp, actor, origin: Origin) -> FollowUp:
+    """完了を取り消す (undo): a follow-up marked done by mistake is due again."""
+    ensure_writable(follow_up.case)
+    if follow_up.done_at is not None:
+        follow_up.done_at = None
+        follow_up.save(update_fields=["done_at"])
+        audit.record(
+            action=AuditEntry.Action.UPDATE,
+            target=follow_up.case,
+            by=actor,
+            place=follow_up.case.site,
+            detail=_("フォローアップの完了を取り消し"),
             origin=origin,
         )
     return follow_up
@@ -351,6 +497,7 @@ def referral_book(*, referral: Referral, session, child, actor, origin: Origin):
     from facilities.bookings.services import booking_create
 
     case = referral.case
+    ensure_writable(case)
     if not case.can_book_for_parent:
         raise ValidationError(_("代理予約には、保護者のポータルのアカウントと同意の記録が必要です。"))
     if session.service_id != referral.service_id:
@@ -358,6 +505,10 @@ def referral_book(*, referral: Referral, session, child, actor, origin: Origin):
     if child.parent_id != case.parent_account_id:
         raise ValidationError({"child": _("このお子さんは選べません。")})
     booking = booking_create(session=session, parent=case.parent_account, child=child, by=actor)
+    if booking.is_repeat and booking.pk != referral.booking_id:
+        # The family already holds this seat (booked it themselves, or through another referral):
+        # it is theirs, not one made for them.
+        raise ValidationError({"session": _("このお子さんはこの回をすでに予約しています。")})
     referral.booking = booking
     referral.save(update_fields=["booking"])
     audit.record(
@@ -406,26 +557,16 @@ def case_anonymize(*, case: Case, actor=None, origin: Origin = SYSTEM) -> Case:
     return case
 
 
-def retention_cutoff(today: dt.date) -> dt.date:
-    years = settings.CONSULTATION_RETENTION_YEARS
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
-
-
 def cases_anonymize_expired(*, today: dt.date | None = None) -> int:
-    """Anonymize closed cases whose closing date is older than the retention period. Each case in
-    its own transaction, claimed with SKIP LOCKED so two runs never work on the same case."""
-    cutoff = retention_cutoff(today or timezone.localdate())
+    """Anonymize the cases due for erasure (``Case.objects.due_for_erasure``): the retention period
+    has passed since the closing date and the close has been on record for 30 days. Each case in its
+    own transaction, claimed with SKIP LOCKED so two runs never work on the same case."""
+    today = today or timezone.localdate()
     done = 0
     while True:
         with transaction.atomic():
             case = (
-                Case.objects.select_for_update(skip_locked=True)
-                .filter(status=Case.Status.CLOSED, closed_on__lt=cutoff, anonymized_at__isnull=True)
-                .order_by("pk")
-                .first()
+                Case.objects.due_for_erasure(today).select_for_update(skip_locked=True).order_by("pk").first()
             )
             if case is None:
                 return done
@@ -471,11 +612,68 @@ def follow_up_digests_send(*, day: dt.date) -> int:
                     "message": "consultations/digest",
                     "recipient": specialist.user,
                     "occasion": day.isoformat(),
-                    "context": {
-                        "follow_ups": follow_ups,
-                        "day": day,
-                        "url": mail.absolute_url(reverse("consultations:case_list")),
-                    },
+                    "context": {"follow_ups": follow_ups, "day": day, "url": _url("consultations:case_list")},
                 }
 
     return mail.send_all(batch())
+
+
+def erasure_notices_send(*, day: dt.date) -> int:
+    """匿名化の予定: mail city staff the cases the nightly run will anonymize within 30 days (case
+    numbers, sites and dates; no names), once a day and only when there are some."""
+    cases = list(selectors.cases_erased_soon(day=day))
+    if not cases:
+        return 0
+    return mail.send_all(
+        {
+            "message": "consultations/erasure_notice",
+            "recipient": user,
+            "occasion": day.isoformat(),
+            "context": {"cases": cases, "day": day},
+        }
+        for user in User.objects.filter(role=Role.CITY_STAFF, is_active=True)
+    )
+
+
+def _url(name: str) -> str:
+    return mail.absolute_url(reverse(name))
+
+
+def consultation_request_create(
+    *, parent, site: UserSupportSite, worry: str, contact_by: str, phone: str = "", consented: bool
+) -> ConsultationRequest:
+    """相談の申し込み from a parent; it waits in the site's intake. Without the parent's consent to share
+    it with the site's specialists nothing is saved."""
+    if not consented:
+        raise ValidationError({"consent": _("相談先に内容を伝えることへの同意が必要です。")})
+    request = ConsultationRequest(
+        parent=parent,
+        site=site,
+        worry=worry.strip(),
+        contact_by=contact_by,
+        phone=phone.strip(),
+        consent_at=timezone.now(),
+    )
+    request.full_clean()
+    request.save()
+    return request
+
+
+def consultation_request_take(*, request: ConsultationRequest, by, origin: Origin) -> ConsultationRequest:
+    """受付: a specialist of the site takes up a pending request (recorded in the audit log)."""
+    with transaction.atomic():
+        request = ConsultationRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status != ConsultationRequest.Status.PENDING:
+            raise ValidationError(_("この申し込みはすでに対応済みです。"))
+        request.status = ConsultationRequest.Status.TAKEN
+        request.taken_by, request.taken_at = by, timezone.now()
+        request.save(update_fields=["status", "taken_by", "taken_at"])
+        audit.record(
+            action=AuditEntry.Action.UPDATE,
+            target=request,
+            by=by,
+            place=request.site,
+            detail=_("相談の申し込みを受付: %(request)s") % {"request": request},
+            origin=origin,
+        )
+    return request

@@ -21,7 +21,10 @@ def send_follow_up_digests() -> int:
     return services.follow_up_digests_send(day=timezone.localdate())
 
 
-@shared_task
+@shared_task(base=MailTask)
 def anonymize_expired_cases() -> int:
-    """Nightly: anonymize closed cases older than CONSULTATION_RETENTION_YEARS."""
+    """Nightly: first tell city staff what will be erased within 30 days, then anonymize the cases
+    due (retention period passed and the close on record for 30 days). A failed notice stops the
+    night's erasure: nothing is erased that was not listed."""
+    services.erasure_notices_send(day=timezone.localdate())
     return services.cases_anonymize_expired()

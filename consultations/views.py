@@ -16,16 +16,24 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from consultations import forms, selectors, services
-from consultations.models import Case, FollowUp, Referral, UserSupportSite
+from consultations.models import (
+    Case,
+    ConsultationRequest,
+    FollowUp,
+    Referral,
+    Specialist,
+    UserSupportSite,
+)
 from consultations.services import Household
 from portal import audit
 from portal.audit import Origin, get_or_refuse
 from portal.models import AuditEntry, Role
-from portal.permissions import role_required
+from portal.permissions import parent_required, role_required
+from portal.spreadsheets import csv_attachment
 
 specialist_required = role_required(Role.SPECIALIST)
 report_viewers = role_required(Role.SPECIALIST, Role.CITY_STAFF)
@@ -69,8 +77,23 @@ def _audit(
 
 
 def _add_errors(form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
     for field, errors in error.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+def _refuse_read_only(request: HttpRequest, case: Case) -> HttpResponse | None:
+    """終結・匿名化したケース: the page of a change is not even shown; the case page says why."""
+    if case.is_read_only:
+        messages.error(request, case.read_only_reason)
+        return redirect("consultations:case_detail", pk=case.pk)
+    return None
+
+
+def _message_errors(request: HttpRequest, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
 
 
 # --- Specialist: cases -------------------------------------------------------------------------------
@@ -103,6 +126,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": Case.Status.choices,
             "due": due,
+            "is_lead": Specialist.objects.filter(user=request.user, site=site, is_lead=True).exists(),
         },
     )
 
@@ -113,7 +137,10 @@ def contact_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """相談を記録: a new household (no ``pk``) or another contact in an existing case."""
     site = _site(request)
     case = _get_case(request, pk) if pk is not None else None
+    if case is not None and (refused := _refuse_read_only(request, case)):
+        return refused
     form = forms.ContactLogForm(request.POST or None, case=case)
+    duplicates: list[Case] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         household = None
@@ -145,7 +172,12 @@ def contact_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 no_suitable_service=data["no_suitable_service"],
                 follow_up_due_on=data["follow_up_due_on"],
                 follow_up_description=data["follow_up_description"],
+                save_anyway=data.get("save_anyway", False),
             )
+        except services.PossibleDuplicate as error:
+            duplicates = error.cases
+            form.add_error(None, error.messages)
+            _audit(request, AuditEntry.Action.READ, site=site, detail=_("重複の確認"))
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -153,16 +185,26 @@ def contact_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             return redirect("consultations:case_detail", pk=contact.case_id)
     if case is not None:
         _audit(request, AuditEntry.Action.READ, case=case, detail=_("相談記録画面"))
-    return render(request, "consultations/contact_log.html", {"form": form, "case": case, "site": site})
+    return render(
+        request,
+        "consultations/contact_log.html",
+        {"form": form, "case": case, "site": site, "duplicates": duplicates, "on_save": bool(duplicates)},
+    )
 
 
 @specialist_required
 @vary_on_headers("HX-Request")
 def duplicates(request: HttpRequest) -> HttpResponse:
-    """重複の可能性: households of this site with the same reading or phone (htmx hint)."""
+    """重複の可能性: households of this site with the same name, reading or phone (htmx hint)."""
     site = _site(request)
-    kana, phone = request.GET.get("guardian_kana", "").strip(), request.GET.get("phone", "").strip()
-    cases = list(selectors.possible_duplicates(site=site, kana=kana, phone=phone))
+    cases = list(
+        selectors.possible_duplicates(
+            site=site,
+            name=request.GET.get("guardian_name", "")[:100],
+            kana=request.GET.get("guardian_kana", "")[:100],
+            phone=request.GET.get("phone", "")[:30],
+        )
+    )
     if cases:
         _audit(request, AuditEntry.Action.READ, site=site, detail=_("重複の確認"))
     return render(request, "consultations/contact_log.html#duplicates", {"duplicates": cases})
@@ -174,9 +216,9 @@ def service_options(request: HttpRequest) -> HttpResponse:
     """紹介先の検索: the referral select, narrowed to services matching the query (htmx)."""
     _site(request)
     form = forms.ContactLogForm(case=None)
-    form.fields["referral_service"].queryset = selectors.referral_services(
-        request.GET.get("referral_query", "")
-    )
+    # Cut to the form field's max_length: the search's cost grows with the words.
+    query = request.GET.get("referral_query", "")[:100]
+    form.fields["referral_service"].queryset = selectors.referral_services(query)
     return render(request, "consultations/contact_log.html#service_select", {"form": form})
 
 
@@ -191,8 +233,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "children": case.children.all(),
         "timeline": selectors.case_timeline(case),
         "close_form": forms.CloseCaseForm(),
-        "follow_up_form": forms.FollowUpForm(),
+        "follow_up_form": forms.FollowUpForm(site=case.site, initial={"assignee": request.user}),
         "outcome_form": forms.ReferralOutcomeForm(),
+        "merge_form": forms.MergeForm(),
         "today": timezone.localdate(),
     }
     return render(request, "consultations/case_detail.html", context)
@@ -202,6 +245,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """ケース情報の編集: guardians, children, area, pregnancy, account and booking consent."""
     case = _get_case(request, pk)
+    if refused := _refuse_read_only(request, case):
+        return refused
     data = request.POST or None
     form = forms.CaseForm(data, instance=case)
     guardians = forms.GuardianFormSet(data, instance=case, prefix="guardians")
@@ -244,17 +289,56 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
                 closed_on=form.cleaned_data["closed_on"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            _message_errors(request, error)
         else:
             messages.success(request, _("ケースを終結しました。"))
     else:
-        messages.error(request, _("終結の理由と日付を確認してください。"))
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("consultations:case_detail", pk=case.pk)
+
+
+@specialist_required
+@require_POST
+def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _get_case(request, pk)
+    try:
+        services.case_reopen(case=case, actor=request.user, origin=Origin.of(request))
+    except ValidationError as error:
+        _message_errors(request, error)
+    else:
+        messages.success(request, _("ケースを再開しました。"))
+    return redirect("consultations:case_detail", pk=case.pk)
+
+
+@specialist_required
+def case_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """世帯の統合: move a duplicate case of the same site into this one (audited on both)."""
+    case = _get_case(request, pk)
+    if refused := _refuse_read_only(request, case):
+        return refused
+    form = forms.MergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        source = Case.objects.for_site(case.site).filter(pk=form.cleaned_data["source"]).first()
+        if source is None:
+            form.add_error("source", _("この実施場所にその番号のケースはありません。"))
+        else:
+            try:
+                services.case_merge(target=case, source=source, actor=request.user, origin=Origin.of(request))
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("ケース %(number)s を統合しました。") % {"number": source.number})
+                return redirect("consultations:case_detail", pk=case.pk)
+    if request.method == "GET":
+        _audit(request, AuditEntry.Action.READ, case=case, detail=_("統合の画面"))
+    return render(request, "consultations/case_merge.html", {"case": case, "form": form})
 
 
 @specialist_required
 def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)
+    if refused := _refuse_read_only(request, case):
+        return refused
     form = forms.ReferralForm(request.POST or None, initial={"referred_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -292,7 +376,7 @@ def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
                 outcome_on=form.cleaned_data["outcome_on"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            _message_errors(request, error)
         else:
             messages.success(request, _("紹介の結果を記録しました。"))
     else:
@@ -307,6 +391,8 @@ def referral_book(request: HttpRequest, pk: int) -> HttpResponse:
     if referral.service is None:  # 「適切なサービスがない」: nothing to book
         raise Http404
     case = referral.case
+    if refused := _refuse_read_only(request, case):
+        return refused
     if not case.can_book_for_parent:
         messages.error(request, _("代理予約には、保護者のポータルのアカウントと同意の記録が必要です。"))
         return redirect("consultations:case_edit", pk=case.pk)
@@ -335,12 +421,16 @@ def referral_book(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)
-    form = forms.FollowUpForm(request.POST)
+    form = forms.FollowUpForm(request.POST, site=case.site)
     if form.is_valid():
-        services.follow_up_create(
-            case=case, actor=request.user, origin=Origin.of(request), **form.cleaned_data
-        )
-        messages.success(request, _("フォローアップを追加しました。"))
+        try:
+            services.follow_up_create(
+                case=case, actor=request.user, origin=Origin.of(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            _message_errors(request, error)
+        else:
+            messages.success(request, _("フォローアップを追加しました。"))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("consultations:case_detail", pk=case.pk)
@@ -349,20 +439,56 @@ def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
 @specialist_required
 @require_POST
 def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+    return _follow_up_change(request, pk, services.follow_up_complete, _("フォローアップを完了にしました。"))
+
+
+@specialist_required
+@require_POST
+def follow_up_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    return _follow_up_change(
+        request, pk, services.follow_up_reopen, _("フォローアップの完了を取り消しました。")
+    )
+
+
+def _follow_up_change(request: HttpRequest, pk: int, change, done_message: str) -> HttpResponse:
+    """完了 / 取り消し, then back to where the button was (the case, the case list or the upcoming list)."""
     follow_up = _get_follow_up(request, pk)
-    services.follow_up_complete(follow_up=follow_up, actor=request.user, origin=Origin.of(request))
-    messages.success(request, _("フォローアップを完了にしました。"))
-    if request.POST.get("next") == "list":
-        return redirect("consultations:case_list")
+    try:
+        change(follow_up=follow_up, actor=request.user, origin=Origin.of(request))
+    except ValidationError as error:
+        _message_errors(request, error)
+    else:
+        messages.success(request, done_message)
+    back = {"list": "consultations:case_list", "follow_ups": "consultations:follow_ups"}
+    if request.POST.get("next") in back:
+        return redirect(back[request.POST["next"]])
     return redirect("consultations:case_detail", pk=follow_up.case_id)
+
+
+@specialist_required
+def follow_ups(request: HttpRequest) -> HttpResponse:
+    """フォローアップの予定: my open follow-ups (overdue first, then the coming ones) and the ones I
+    completed in the last 7 days, which can be undone."""
+    site = _site(request)
+    today = timezone.localdate()
+    upcoming = selectors.follow_ups_open(user=request.user, site=site)
+    recently_done = selectors.follow_ups_done_recently(
+        user=request.user, site=site, since=today - dt.timedelta(days=7)
+    )
+    _audit(request, AuditEntry.Action.READ, site=site, detail=_("フォローアップの予定"))
+    return render(
+        request,
+        "consultations/follow_ups.html",
+        {"upcoming": upcoming, "recently_done": recently_done, "today": today},
+    )
 
 
 @specialist_required
 def cooperation(request: HttpRequest) -> HttpResponse:
     """地域連携の記録: only for sites whose type does regional cooperation (基本型)."""
-    site = _site(request)
-    if not site.site_type.does_regional_cooperation:
+    if not selectors.may_record_cooperation(request.user):
         raise PermissionDenied
+    site = _site(request)
     form = forms.CooperationActivityForm(request.POST or None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -375,6 +501,40 @@ def cooperation(request: HttpRequest) -> HttpResponse:
     activities = site.cooperation_activities.all()[:100]
     return render(
         request, "consultations/cooperation.html", {"site": site, "form": form, "activities": activities}
+    )
+
+
+# --- Oversight: the site lead and city staff ---------------------------------------------------------
+
+
+@report_viewers
+def supervisor(request: HttpRequest) -> HttpResponse:
+    """監督ビュー: a site's open cases, overdue follow-ups per specialist and referrals awaiting an
+    outcome. The site's lead specialist (主任) sees their own site; city staff choose a site."""
+    if request.user.role == Role.CITY_STAFF:
+        sites = UserSupportSite.objects.select_related("service")
+        form = forms.SiteChoiceForm(request.GET or None, sites=sites)
+        site = form.cleaned_data["site"] if form.is_valid() else sites.first()
+    else:
+        site, form = _site(request), None
+        if not Specialist.objects.filter(user=request.user, site=site, is_lead=True).exists():
+            raise PermissionDenied
+    overview = selectors.site_overview(site=site, day=timezone.localdate()) if site else None
+    if site is not None:
+        _audit(request, AuditEntry.Action.READ, site=site, detail=_("監督ビュー"))
+    return render(
+        request,
+        "consultations/supervisor.html",
+        {"form": form, "overview": overview, "links": request.user.role == Role.SPECIALIST},
+    )
+
+
+@city_staff_required
+def erasures(request: HttpRequest) -> HttpResponse:
+    """匿名化の予定: the cases the nightly run will anonymize within 30 days, before it does."""
+    cases = selectors.cases_erased_soon(day=timezone.localdate())
+    return render(
+        request, "consultations/erasures.html", {"cases": cases, "grace_days": Case.ERASURE_GRACE_DAYS}
     )
 
 
@@ -414,9 +574,10 @@ def report_csv(request: HttpRequest) -> HttpResponse:
         site=monthly.site,
         detail=_("月次統計CSV %(month)s") % {"month": f"{monthly.month:%Y-%m}"},
     )
-    response = HttpResponse(monthly.as_csv().encode("utf-8"), content_type="text/csv; charset=utf-8")
-    name = f"consultations-{monthly.month:%Y-%m}-{monthly.site.pk if monthly.site else 'city'}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = csv_attachment(
+        filename=f"consultations-{monthly.month:%Y-%m}-{monthly.site.pk if monthly.site else 'city'}.csv"
+    )
+    response.write(monthly.as_csv())
     return response
 
 
@@ -451,3 +612,61 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(
         request, "consultations/audit_log.html", {"form": form, "page": page, "query": query.urlencode()}
     )
+
+
+# --- Parents: asking for a consultation --------------------------------------------------------------
+
+
+@parent_required
+@require_http_methods(["GET", "POST"])
+def consultation_request(request: HttpRequest) -> HttpResponse:
+    """相談を申し込む: a parent asks a site's specialists for a consultation, no child profile needed."""
+    form = forms.ConsultationRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.consultation_request_create(
+                parent=request.user,
+                site=data["site"],
+                worry=data["worry"],
+                contact_by=data["contact_by"],
+                phone=data["phone"],
+                consented=data["consent"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("相談の申し込みを受け付けました。相談先の利用者支援専門員から連絡します。")
+            )
+            return redirect("consultations:request")
+    sent = request.user.consultation_requests.select_related("site__service").order_by("-created_at")
+    return render(request, "consultations/request_form.html", {"form": form, "sent": sent})
+
+
+# --- Specialist: intake of parents' requests ---------------------------------------------------------
+
+
+@specialist_required
+def request_intake(request: HttpRequest) -> HttpResponse:
+    """受付: the parents' consultation requests waiting at the specialist's own site."""
+    site = _site(request)
+    pending = site.requests.filter(status=ConsultationRequest.Status.PENDING).select_related("parent")
+    _audit(request, AuditEntry.Action.READ, site=site, detail=_("相談の申し込み（受付）"))
+    return render(request, "consultations/request_intake.html", {"site": site, "pending": pending})
+
+
+@specialist_required
+@require_POST
+def request_take(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a request of the own site as taken up (404 for other sites' requests)."""
+    consultation = get_or_refuse(
+        ConsultationRequest.objects.filter(site=_site(request)), request=request, pk=pk
+    )
+    try:
+        services.consultation_request_take(request=consultation, by=request.user, origin=Origin.of(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("対応済みにしました。相談記録に記録してください。"))
+    return redirect("consultations:request_intake")

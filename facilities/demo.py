@@ -15,11 +15,11 @@ from facilities.search import reindex_services
 # Data tables read best one entry a line.
 # fmt: off
 AREAS = [
-    ("chuo", "中央地区", "ちゅうおうちく"),
-    ("midorigaoka", "緑ヶ丘地区", "みどりがおかちく"),
-    ("mitarai", "御手洗地区", "みたらいちく"),
-    ("mozu", "百舌鳥地区", "もずちく"),
-    ("minato", "港地区", "みなとちく"),
+    ("chuo", "中央地区", "ちゅうおうちく", "Chuo"),
+    ("midorigaoka", "緑ヶ丘地区", "みどりがおかちく", "Midorigaoka"),
+    ("mitarai", "御手洗地区", "みたらいちく", "Mitarai"),
+    ("mozu", "百舌鳥地区", "もずちく", "Mozu"),
+    ("minato", "港地区", "みなとちく", "Minato"),
 ]
 
 # key: (name, kana, kind, phone)
@@ -153,9 +153,9 @@ def _time(value: str) -> dt.time:
 def seed(out) -> None:
     areas = {
         code: Area.objects.update_or_create(
-            code=code, defaults={"name": name, "name_kana": kana, "order": i}
+            code=code, defaults={"name": name, "name_kana": kana, "name_en": name_en, "order": i}
         )[0]
-        for i, (code, name, kana) in enumerate(AREAS)
+        for i, (code, name, kana, name_en) in enumerate(AREAS)
     }
     organizations = {
         key: Organization.objects.get_or_create(

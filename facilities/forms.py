@@ -8,8 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from facilities.geo import point_for_postal_code
-from facilities.models import Area, Category
+from facilities.models import Area, Category, Situation
 from facilities.search import Point
+from facilities.services import MAX_QUERY_CHARS
+from portal.i18n import localized
 
 # Oldest child the directory serves: 18 years.
 MAX_AGE_MONTHS = 216
@@ -23,7 +25,22 @@ class SearchForm(forms.Form):
         ("now", _("いま開いている")),
         ("at", _("日時を指定")),
     ]
-    SORT_CHOICES = [("relevance", _("関連度順")), ("distance", _("近い順"))]
+    # The default order has an empty value, so it stays out of the URL like every unset field.
+    SORT_CHOICES = [("", _("関連度順")), ("distance", _("近い順"))]
+    # What the 「絞り込み」 control folds and counts; the words, the situation and the location are not
+    # filters the parent set there.
+    FILTER_FIELDS = (
+        "category",
+        "area",
+        "age_months",
+        "pregnant",
+        "when",
+        "nights_weekends",
+        "bookable_online",
+        "free",
+        "sort",
+        "postal_code",
+    )
 
     q = forms.CharField(
         label=_("ことばでさがす"),
@@ -64,12 +81,12 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        categories = list(Category.objects.only("slug", "name", "parent_id"))
+        categories = list(Category.objects.only("slug", "name", "name_en", "parent_id"))
         self.fields["category"].choices = [
-            (c.slug, f"— {c.name}" if c.parent_id else c.name) for c in categories
+            (c.slug, f"— {localized(c)}" if c.parent_id else localized(c)) for c in categories
         ]
         self.fields["area"].choices = [("", _("すべての地区"))] + [
-            (a.code, a.name) for a in Area.objects.only("code", "name")
+            (a.code, localized(a)) for a in Area.objects.only("code", "name", "name_en")
         ]
 
     def clean_postal_code(self) -> str:
@@ -87,6 +104,13 @@ class SearchForm(forms.Form):
         if data.get("sort") == "distance" and self.point() is None:
             self.add_error("postal_code", _("近い順に並べるには、郵便番号を入れるか現在地を使ってください。"))
         return data
+
+    def active_filter_count(self) -> int:
+        """How many filters are set (shown on the folded 「絞り込み」 control); an invalid one counts,
+        since the parent set it and sees its error inside."""
+        if not self.is_bound:
+            return 0
+        return sum(1 for name in self.FILTER_FIELDS if self.data.get(name) not in (None, ""))
 
     def point(self) -> Point | None:
         data = getattr(self, "cleaned_data", {})
@@ -122,3 +146,25 @@ class SearchForm(forms.Form):
             "point": point,
             "sort": "distance" if data.get("sort") == "distance" and point else "relevance",
         }
+
+
+class SearchMissForm(forms.Form):
+    """From one search that found nothing, in one step: a 同義語 to a word the directory uses, or a
+    word of a こんなときは."""
+
+    query = forms.CharField(widget=forms.HiddenInput, max_length=MAX_QUERY_CHARS)
+    expansion = forms.CharField(
+        label=_("同義語として：言いかえ"),
+        required=False,
+        max_length=100,
+        help_text=_("サービスの名前や種別にあることば（例：一時預かり）"),
+    )
+    situation = forms.ModelChoiceField(
+        label=_("または、こんなときはのことばに"), queryset=Situation.objects.all(), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if bool(data.get("expansion")) == bool(data.get("situation")):
+            raise forms.ValidationError(_("言いかえか、こんなときはのどちらか一つを選んでください。"))
+        return data

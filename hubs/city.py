@@ -3,9 +3,7 @@ totals, and the CSV for the national return (国への実績報告)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -20,14 +18,11 @@ from facilities.models import Area
 from hubs import rules
 from hubs.models import Hub, MonthlyReport
 from hubs.selectors import add_months, hubs_with_schedule, overdue_reports
-from hubs.services import REPORT_COUNT_FIELDS, previous_month
+from hubs.services import previous_month
 from portal.permissions import city_staff_required
+from portal.spreadsheets import CsvWriter, csv_attachment
 
 FILED = [MonthlyReport.Status.SUBMITTED, MonthlyReport.Status.ACCEPTED]
-BANDS_OF_TYPE = {
-    Hub.Type.GENERAL: [Hub.Band.DAYS_3_4, Hub.Band.DAYS_5, Hub.Band.DAYS_6_7],
-    Hub.Type.COLLABORATIVE: [Hub.Band.DAYS_3_4, Hub.Band.DAYS_5_7],
-}
 
 
 def fiscal_year_of(day: dt.date) -> int:
@@ -53,11 +48,7 @@ class HubTotals:
 
     @property
     def users(self) -> int:
-        t = self.totals
-        return sum(
-            t.get(f, 0)
-            for f in ("parents", "children_age0", "children_age1", "children_age2", "children_age3_plus")
-        )
+        return sum(self.totals.get(name, 0) for name in MonthlyReport.user_fields())
 
 
 def annual_totals(year: int, hubs: list[Hub]) -> tuple[list[HubTotals], dict[str, HubTotals]]:
@@ -69,7 +60,7 @@ def annual_totals(year: int, hubs: list[Hub]) -> tuple[list[HubTotals], dict[str
         .annotate(
             months=Count("pk"),
             no_course_months=Count("pk", filter=Q(courses_held=0)),
-            **{f"sum_{name}": Sum(name) for name in REPORT_COUNT_FIELDS},
+            **{f"sum_{name}": Sum(name) for name in MonthlyReport.count_fields()},
         )
     )
     by_hub = {row["hub_id"]: row for row in rows}
@@ -80,7 +71,7 @@ def annual_totals(year: int, hubs: list[Hub]) -> tuple[list[HubTotals], dict[str
             hub=hub,
             months=row.get("months", 0),
             no_course_months=row.get("no_course_months", 0),
-            totals={name: row.get(f"sum_{name}") or 0 for name in REPORT_COUNT_FIELDS},
+            totals={name: row.get(f"sum_{name}") or 0 for name in MonthlyReport.count_fields()},
         )
         per_hub.append(item)
         subtotal = per_type[hub.hub_type]
@@ -91,9 +82,23 @@ def annual_totals(year: int, hubs: list[Hub]) -> tuple[list[HubTotals], dict[str
     return per_hub, per_type
 
 
+def hubs_of_year(year: int) -> list[Hub]:
+    """Hubs a fiscal year's totals list, the same for the city's table and the annual CSV: those
+    operating now (承認, 休止) and any that filed a report for the year (e.g. abolished since).
+    申請中 and 審査中 hubs have not operated, so they are not rows of the return."""
+    start = dt.date(year, 4, 1)
+    filed = MonthlyReport.objects.filter(
+        month__gte=start, month__lte=add_months(start, 11), status__in=FILED
+    ).values("hub_id")
+    return list(
+        hubs_with_schedule().filter(
+            Q(status__in=[Hub.Status.APPROVED, Hub.Status.SUSPENDED]) | Q(pk__in=filed)
+        )
+    )
+
+
 def _overview_context(year: int) -> dict:
-    hubs = list(hubs_with_schedule().exclude(status=Hub.Status.ABOLISHED))
-    approved = [h for h in hubs if h.status == Hub.Status.APPROVED]
+    approved = list(hubs_with_schedule().filter(status=Hub.Status.APPROVED))
     by_area = Counter((h.service.location.area_id, h.hub_type) for h in approved)
     areas = []
     for area in Area.objects.all():
@@ -115,15 +120,20 @@ def _overview_context(year: int) -> dict:
         row["collaborative_pct"] = round(100 * row["collaborative"] / widest)
     bands = Counter((h.hub_type, h.open_days_band) for h in approved)
     band_rows = [
-        {"type": Hub.Type(t).label, "band": Hub.Band(b).label, "count": bands[(t, b)]}
-        for t, type_bands in BANDS_OF_TYPE.items()
-        for b in type_bands
+        {"type": label, "band": band_label, "count": bands[(t, band)]}
+        for t, label in Hub.Type.choices
+        for band, band_label in rules.band_choices(t)
     ]
     addon_rows = [
         {"label": rules.ADDON_LABELS[name], "count": sum(getattr(h, name) for h in approved)}
         for name in rules.ADDON_TYPES
     ]
-    per_hub, per_type = annual_totals(year, hubs)
+    per_hub, per_type = annual_totals(year, hubs_of_year(year))
+    located = [
+        h
+        for h in approved
+        if h.service.location.latitude is not None and h.service.location.longitude is not None
+    ]
     markers = [
         {
             "name": h.name,
@@ -132,8 +142,7 @@ def _overview_context(year: int) -> dict:
             "lng": float(h.service.location.longitude),
             "url": reverse("hubs:detail", args=[h.pk]),
         }
-        for h in approved
-        if h.service.location.latitude is not None and h.service.location.longitude is not None
+        for h in located
     ]
     return {
         "year": year,
@@ -144,6 +153,7 @@ def _overview_context(year: int) -> dict:
         "per_hub": per_hub,
         "per_type": [(Hub.Type(t).label, totals) for t, totals in per_type.items()],
         "markers": markers,
+        "unplaced": [h for h in approved if h not in located],
         "approved_count": len(approved),
     }
 
@@ -161,11 +171,9 @@ def overview(request: HttpRequest) -> HttpResponse:
 def annual_csv(request: HttpRequest) -> HttpResponse:
     """年度の実績 CSV (UTF-8 with BOM so spreadsheet software reads the Japanese)."""
     year = _year_param(request)
-    hubs = list(hubs_with_schedule().exclude(status__in=[Hub.Status.APPLIED, Hub.Status.UNDER_REVIEW]))
-    per_hub, per_type = annual_totals(year, hubs)
-    labels = {name: MonthlyReport._meta.get_field(name).verbose_name for name in REPORT_COUNT_FIELDS}
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    per_hub, per_type = annual_totals(year, hubs_of_year(year))
+    response = csv_attachment(filename=f"hubs-fy{year}.csv")
+    writer = CsvWriter(response)
     writer.writerow(
         [
             _("拠点名"),
@@ -182,7 +190,7 @@ def annual_csv(request: HttpRequest) -> HttpResponse:
             *[rules.ADDON_LABELS[name] for name in rules.ADDON_TYPES],
             _("報告のあった月数"),
             _("講習等のなかった月数"),
-            *[labels[name] for name in REPORT_COUNT_FIELDS],
+            *[MonthlyReport.label(name) for name in MonthlyReport.count_fields()],
             _("延べ利用者数"),
         ]
     )
@@ -205,7 +213,7 @@ def annual_csv(request: HttpRequest) -> HttpResponse:
                 *[1 if getattr(hub, name) else 0 for name in rules.ADDON_TYPES],
                 item.months,
                 item.no_course_months,
-                *[item.totals[name] for name in REPORT_COUNT_FIELDS],
+                *[item.totals[name] for name in MonthlyReport.count_fields()],
                 item.users,
             ]
         )
@@ -217,10 +225,8 @@ def annual_csv(request: HttpRequest) -> HttpResponse:
                 *blank,
                 totals.months,
                 totals.no_course_months,
-                *[totals.totals.get(name, 0) for name in REPORT_COUNT_FIELDS],
+                *[totals.totals.get(name, 0) for name in MonthlyReport.count_fields()],
                 totals.users,
             ]
         )
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="hubs-fy{year}.csv"'
     return response

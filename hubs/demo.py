@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from facilities.models import Location, Service
+from facilities.models import Location, Service, SpecialHours
 from hubs import services
 from hubs.models import Hub, HubStaffAccount, HubStaffMember, HubTransition, MonthlyReport, PopupPlaza
 from hubs.rules import PopupDay
@@ -117,8 +117,17 @@ def seed(out) -> None:
             PopupDay(first_tuesday + dt.timedelta(weeks=week), dt.time(10, 0), dt.time(15, 0))
             for week in range(-8, 9)
         ]
-        services.popup_create(
-            by=city, hub=popup_hub, location=Location.objects.get(name=POPUP_PLACE), days=days
+        popup = services.popup_create(
+            by=city,
+            hub=popup_hub,
+            location=Location.objects.get(name=POPUP_PLACE),
+            days=[d for d in days if d.date >= today],
+        )
+        # The past weeks as they were registered back then (the service refuses past dates today).
+        SpecialHours.objects.bulk_create(
+            SpecialHours(service=popup.service, date=d.date, opens_at=d.opens_at, closes_at=d.closes_at)
+            for d in days
+            if d.date < today
         )
     hub_staff = demo_user("hubstaff@example.jp")
     HubStaffAccount.objects.get_or_create(user=hub_staff, defaults={"hub": popup_hub})

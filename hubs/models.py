@@ -1,13 +1,14 @@
 """地域子育て支援拠点 (local childcare-support hubs): the registry, 出張ひろば and monthly reports.
 
 A Hub **is** a directory entry (``facilities.Service``, category "hub"), linked one-to-one; its opening
-schedule is that Service's ``WeeklyHours`` (one source, shown by the directory too). The seed's rules
+schedule is that Service's ``WeeklyHours`` (one source, shown by the directory too). The 実施要綱 rules
 live in ``hubs/rules.py`` and are applied by ``Hub.clean()`` / ``PopupPlaza.clean()``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from facilities.models import Service
+from facilities.models import Service, SpecialHours
 from hubs import rules
 from portal.models import Role
 
@@ -59,14 +60,6 @@ class Hub(models.Model):
         APPROVED = "approved", _("承認")
         SUSPENDED = "suspended", _("休止")
         ABOLISHED = "abolished", _("廃止")
-
-    class Band(models.TextChoices):
-        """開設日数の区分 (the seed's bands)."""
-
-        DAYS_3_4 = "3-4", _("週3～4日")
-        DAYS_5 = "5", _("週5日")
-        DAYS_6_7 = "6-7", _("週6～7日")
-        DAYS_5_7 = "5-7", _("週5～7日")
 
     # Who may move a hub to which status (申請中 → 審査中 → 承認 → 休止 / 廃止).
     TRANSITIONS = {
@@ -139,8 +132,7 @@ class Hub(models.Model):
         return rules.open_days_band(self.hub_type, self.open_days_per_week)
 
     def get_open_days_band_display(self) -> str:
-        band = self.open_days_band
-        return self.Band(band).label if band else str(_("要件外（週3日未満）"))
+        return band_display(self.hub_type, self.open_days_band)
 
     @property
     def shortest_open_day_hours(self) -> dt.timedelta | None:
@@ -176,13 +168,42 @@ class Hub(models.Model):
             return UserSupportSite.objects.none()
         return UserSupportSite.objects.filter(conditions).select_related("service")
 
+    def approved_on(self) -> dt.date | None:
+        """The day of the hub's last 承認: the rules in force then judge what an edit leaves unchanged."""
+        if not self.pk:
+            return None
+        last = self.transitions.filter(to_status=self.Status.APPROVED).order_by("-at").first()
+        return timezone.localtime(last.at).date() if last else None
+
+    def unchanged_sections(self, periods, staff_counts: tuple[int, int]) -> set[str]:
+        """Parts of the record (``rules.HUB_SECTIONS``) the proposed values leave as stored."""
+        if not self.pk:
+            return set()
+        stored = Hub.objects.select_related("service").get(pk=self.pk)
+        if stored.hub_type != self.hub_type:
+            return set()  # every number depends on the type
+        same = {
+            "hours": set(stored.periods()) == set(periods),
+            "staff": stored.staff_counts() == tuple(staff_counts),
+            "hub": all(
+                getattr(stored, name) == getattr(self, name)
+                for name in ("place_kind", "has_permanent_site", *rules.ADDON_TYPES)
+            ),
+        }
+        return {section for section, unchanged in same.items() if unchanged}
+
     def rule_errors(
-        self, *, periods=None, staff_counts: tuple[int, int] | None = None
+        self, *, periods=None, staff_counts: tuple[int, int] | None = None, recheck_all: bool = False
     ) -> list[ValidationError]:
-        """The seed's rules for this hub; ``periods``/``staff_counts`` let a caller check proposed values."""
+        """The hub rules for this hub; ``periods``/``staff_counts`` let a caller check proposed values.
+
+        What changes is checked against the rules in force today; what an edit leaves as stored,
+        against the rules in force on the hub's last approval (``rules.hub_errors``). ``recheck_all``
+        (registration, approval) checks everything against today's rules.
+        """
         if periods is None:
             periods = self.periods() if self.service_id else []
-        qualified, facility = staff_counts if staff_counts is not None else self.staff_counts()
+        counts = staff_counts if staff_counts is not None else self.staff_counts()
         return rules.hub_errors(
             hub_type=self.hub_type,
             place_kind=self.place_kind,
@@ -190,14 +211,23 @@ class Hub(models.Model):
             operator_runs_user_support=self.operator_runs_user_support,
             has_permanent_site=self.has_permanent_site,
             periods=periods,
-            qualified_staff=qualified,
-            facility_staff=facility,
+            qualified_staff=counts[0],
+            facility_staff=counts[1],
+            on=timezone.localdate(),
+            unchanged=set() if recheck_all else self.unchanged_sections(periods, counts),
+            approved_on=self.approved_on(),
         )
 
     def clean(self) -> None:
         errors = self.rule_errors()
         if errors:
             raise ValidationError(errors)
+
+
+def band_display(hub_type: str, band: str | None) -> str:
+    """The label of a 開設日数の区分, or why a hub has none."""
+    labels = dict(rules.band_choices(hub_type))
+    return labels[band] if band in labels else str(_("要件外（開設日数が足りません）"))
 
 
 class HubStaffMember(models.Model):
@@ -309,12 +339,84 @@ class HubChangeRequest(models.Model):
         return f"{self.hub} ({self.proposed_at:%Y-%m-%d})"
 
     def hours_display(self) -> list[str]:
-        from facilities.models import WeeklyHours
+        return [_period_text(p) for p in self.proposed_periods()]
 
+    def proposed_periods(self) -> list[rules.Period]:
         return [
-            f"{WeeklyHours.Weekday(int(day)).label} {opens}–{closes}"
+            rules.Period(int(day), dt.time.fromisoformat(opens), dt.time.fromisoformat(closes))
             for day, opens, closes in self.data.get("hours", [])
         ]
+
+    def diff(self) -> list[DiffRow]:
+        """Before (the hub as it is now) → after (as proposed), row by row, for city staff's review.
+
+        A part the proposal does not carry stays as it is. The 開設日数の区分 row is derived from the
+        hours, so a band change (which changes the subsidy) is called out even if nobody typed it.
+        """
+        hub, service = self.hub, self.hub.service
+        rows = [
+            DiffRow(
+                str(Service._meta.get_field(name).verbose_name),
+                getattr(service, name) or "",
+                self.data.get(name, getattr(service, name)) or "",
+            )
+            for name in ("description", "phone", "email", "url")
+        ]
+        before = sorted(hub.periods(), key=_period_key)
+        after = sorted(self.proposed_periods(), key=_period_key) if "hours" in self.data else before
+        rows.append(
+            DiffRow(
+                str(_("開設時間")),
+                "、".join(_period_text(p) for p in before),
+                "、".join(_period_text(p) for p in after),
+            )
+        )
+        staff_before = "、".join(f"{m.name}（{m.get_kind_display()}）" for m in hub.staff.all())
+        staff_after = (
+            "、".join(f"{name}（{HubStaffMember.Kind(kind).label}）" for name, kind in self.data["staff"])
+            if "staff" in self.data
+            else staff_before
+        )
+        rows.append(DiffRow(str(_("従事者")), staff_before, staff_after))
+        days_after = len(rules.daily_hours(after))
+        band_after = band_display(hub.hub_type, rules.open_days_band(hub.hub_type, days_after))
+        rows.append(
+            DiffRow(
+                str(_("開設日数の区分")),
+                _days_and_band(hub.open_days_per_week, hub.get_open_days_band_display()),
+                _days_and_band(days_after, band_after),
+                is_band=True,
+            )
+        )
+        return rows
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    """One line of a change request's review: what it is, before and after."""
+
+    label: str
+    before: str
+    after: str
+    is_band: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def _period_key(period: rules.Period) -> tuple:
+    return (period.weekday, period.opens_at)
+
+
+def _period_text(period: rules.Period) -> str:
+    from facilities.models import WeeklyHours
+
+    return f"{WeeklyHours.Weekday(period.weekday).label} {period.opens_at:%H:%M}–{period.closes_at:%H:%M}"
+
+
+def _days_and_band(days: int, band: str) -> str:
+    return str(_("週%(days)s日（%(band)s）") % {"days": days, "band": band})
 
 
 class PopupPlaza(models.Model):
@@ -339,29 +441,73 @@ class PopupPlaza(models.Model):
         return self.service.name
 
     def days(self) -> list[rules.PopupDay]:
-        return [
-            rules.PopupDay(s.date, s.opens_at, s.closes_at)
-            for s in self.service.special_hours.all()
-            if not s.is_closed
-        ]
+        return days_of(self.service.special_hours.all())
 
     def clean(self) -> None:
+        """The 出張ひろば rules over the hub's dates: this popup's coming dates against all the others."""
+        today = timezone.localdate()
+        others = days_of(
+            SpecialHours.objects.filter(service__popup_plaza__hub_id=self.hub_id).exclude(
+                service_id=self.service_id
+            )
+        )
         errors = rules.popup_errors(
-            hub_type=self.hub.hub_type, hub_has_popup_addon=self.hub.addon_popup, days=self.days()
+            hub_type=self.hub.hub_type,
+            hub_has_popup_addon=self.hub.addon_popup,
+            days=[d for d in self.days() if d.date >= today],
+            kept_days=others,
+            today=today,
         )
         if errors:
             raise ValidationError(errors)
+
+
+def days_of(special_hours) -> list[rules.PopupDay]:
+    """The open dates among ``SpecialHours`` rows, as the 出張ひろば rules read them."""
+    return [rules.PopupDay(s.date, s.opens_at, s.closes_at) for s in special_hours if not s.is_closed]
 
 
 def first_of_month(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
+@dataclass(frozen=True)
+class ReportGroup:
+    """One group of a monthly report's counts: a fieldset of the form, a block of the detail page."""
+
+    key: str
+    title: str
+    fields: tuple[str, ...]
+
+
 class MonthlyReport(models.Model):
     """月次実績報告: what a hub did in one month, filed by hub staff and accepted by city staff.
 
-    Counts of users are 延べ (a family coming on three days counts three times).
+    Counts of users are 延べ (a family coming on three days counts three times). Every count is
+    declared once in :attr:`GROUPS`; the form, the detail page, the city's totals and the CSV read
+    it, so a new statistic is one field here (and its migration).
     """
+
+    GROUPS = (
+        ReportGroup("opening", _("開設"), ("days_opened",)),
+        ReportGroup(
+            "users",  # 延べ利用者数 is their sum
+            _("利用者数（延べ）"),
+            ("parents", "children_age0", "children_age1", "children_age2", "children_age3_plus"),
+        ),
+        ReportGroup(
+            "activities",
+            _("相談・講習・出張ひろば・地域支援"),
+            (
+                "consultations",
+                "courses_held",
+                "course_attendance",
+                "popup_days",
+                "popup_users",
+                "community_activities",
+            ),
+        ),
+    )
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("下書き")
@@ -413,14 +559,26 @@ class MonthlyReport(models.Model):
     def __str__(self) -> str:
         return f"{self.hub} {self.month:%Y-%m}"
 
-    @property
-    def children(self) -> int:
-        return self.children_age0 + self.children_age1 + self.children_age2 + self.children_age3_plus
+    @classmethod
+    def count_fields(cls) -> list[str]:
+        return [name for group in cls.GROUPS for name in group.fields]
+
+    @classmethod
+    def user_fields(cls) -> tuple[str, ...]:
+        return next(group.fields for group in cls.GROUPS if group.key == "users")
+
+    @classmethod
+    def label(cls, name: str) -> str:
+        return str(cls._meta.get_field(name).verbose_name)
 
     @property
     def total_users(self) -> int:
         """延べ利用者数: parents and children."""
-        return self.parents + self.children
+        return sum(getattr(self, name) for name in self.user_fields())
+
+    def grouped_counts(self) -> list[tuple[ReportGroup, list[tuple[str, int]]]]:
+        """(group, [(label, count)]) for the detail page."""
+        return [(g, [(self.label(name), getattr(self, name)) for name in g.fields]) for g in self.GROUPS]
 
     @property
     def no_courses(self) -> bool:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.db.models import Count
 
 from facilities.models import SpecialHours
-from hubs.models import Hub
+from hubs.models import Hub, MonthlyReport
 
 
 def month_dates(month: dt.date) -> list[dt.date]:
@@ -78,3 +79,23 @@ def report_prefill(hub: Hub, month: dt.date) -> dict[str, int]:
         "course_attendance": course_attendance,
         "popup_users": popup_users,
     }
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A count the report gives that differs from what the portal recorded for the month."""
+
+    label: str
+    entered: int
+    recorded: int
+
+
+def recorded_differences(report: MonthlyReport) -> list[Difference]:
+    """Counts of ``report`` that differ from the portal's records (講習 0 while a course had bookings),
+    in the order the report declares them; hub staff see them before submitting."""
+    recorded = report_prefill(report.hub, report.month)
+    return [
+        Difference(MonthlyReport.label(name), getattr(report, name), recorded[name])
+        for name in MonthlyReport.count_fields()
+        if name in recorded and getattr(report, name) != recorded[name]
+    ]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Avg, Prefetch
 from django.utils import timezone
 
-from facilities.models import WeeklyHours
+from facilities.models import Location, WeeklyHours
 from hubs.models import Hub, HubTransition, MonthlyReport, first_of_month
 from portal.models import Role
 
@@ -70,3 +70,20 @@ def overdue_reports(*, until: dt.date) -> list[Overdue]:
                 overdue.append(Overdue(hub, month))
             month = add_months(month, 1)
     return overdue
+
+
+def month_due(hub: Hub) -> dt.date:
+    """The month a hub's staff most likely file next: the oldest one missing, else last month."""
+    last_month = add_months(first_of_month(timezone.localdate()), -1)
+    missing = [item.month for item in overdue_reports(until=last_month) if item.hub.pk == hub.pk]
+    return min(missing, default=last_month)
+
+
+def map_center() -> dict[str, float]:
+    """Where the place picker's map starts: the middle of the places the directory has located."""
+    middle = Location.objects.filter(latitude__isnull=False, longitude__isnull=False).aggregate(
+        lat=Avg("latitude"), lng=Avg("longitude")
+    )
+    if middle["lat"] is None:
+        return {"lat": 36.0, "lng": 138.0, "zoom": 5}  # nothing located yet: all of Japan
+    return {"lat": float(middle["lat"]), "lng": float(middle["lng"]), "zoom": 12}

@@ -1,6 +1,6 @@
 """State changes of the hub registry (拠点の登録・変更・承認, 出張ひろば, 月次実績報告).
 
-Every function is keyword-only, runs in one transaction and checks the seed's rules through the
+Every function is keyword-only, runs in one transaction and checks the 実施要綱 rules through the
 models (``Hub.rule_errors`` / ``rules.popup_errors``) before anything is written, so a refused change
 leaves nothing half-saved.
 """
@@ -25,6 +25,7 @@ from hubs.models import (
     HubTransition,
     MonthlyReport,
     PopupPlaza,
+    days_of,
     first_of_month,
 )
 from portal import audit, mail
@@ -39,7 +40,7 @@ def _staff_counts(staff: Sequence[StaffEntry]) -> tuple[int, int]:
 
 
 def _check(hub: Hub, periods: Sequence[rules.Period], staff: Sequence[StaffEntry]) -> None:
-    """Field checks of the directory entry and the hub, then the seed's rules; raise all at once."""
+    """Field checks of the directory entry and the hub, then the 実施要綱 rules; raise all at once."""
     errors: list[ValidationError] = []
     for instance, exclude in ((hub.service, ["organization", "location", "category"]), (hub, ["service"])):
         try:
@@ -164,7 +165,10 @@ def hub_transition(*, by: User, hub: Hub, to_status: str, reason: str = "") -> H
     if to_status in REASON_REQUIRED and not reason.strip():
         raise ValidationError(_("この変更には理由を入れてください。"), code="reason_required")
     if to_status == Hub.Status.APPROVED:
-        hub.full_clean(exclude=["service"])  # the seed's rules must hold on the day of approval
+        # Approval judges the whole record against the rules in force that day.
+        errors = hub.rule_errors(recheck_all=True)
+        if errors:
+            raise ValidationError(errors)
     HubTransition.objects.create(
         hub=hub, from_status=hub.status, to_status=to_status, by=by, reason=reason.strip()
     )
@@ -174,24 +178,17 @@ def hub_transition(*, by: User, hub: Hub, to_status: str, reason: str = "") -> H
     return hub
 
 
-def proposal_periods(data: dict) -> list[rules.Period]:
-    return [
-        rules.Period(int(day), dt.time.fromisoformat(opens), dt.time.fromisoformat(closes))
-        for day, opens, closes in data["hours"]
-    ]
-
-
-def _apply_proposal(hub: Hub, data: dict) -> tuple[list[rules.Period], list[StaffEntry]]:
+def _apply_proposal(hub: Hub, change: HubChangeRequest) -> tuple[list[rules.Period], list[StaffEntry]]:
     for field in ("description", "phone", "email", "url"):
-        setattr(hub.service, field, data[field])
-    return proposal_periods(data), [(name, kind) for name, kind in data["staff"]]
+        setattr(hub.service, field, change.data[field])
+    return change.proposed_periods(), [(name, kind) for name, kind in change.data["staff"]]
 
 
 @transaction.atomic
 def hub_change_propose(*, by: User, hub: Hub, data: dict, note: str = "") -> HubChangeRequest:
     """Hub staff propose a change to their own hub (変更の申し出); checked against the rules now."""
     preview = Hub.objects.select_related("service").get(pk=hub.pk)
-    periods, staff = _apply_proposal(preview, data)
+    periods, staff = _apply_proposal(preview, HubChangeRequest(hub=hub, data=data))
     _check(preview, periods, staff)
     return HubChangeRequest.objects.create(hub=hub, proposed_by=by, data=data, note=note)
 
@@ -208,7 +205,7 @@ def hub_change_decide(
         raise ValidationError(_("見送る理由をコメントに入れてください。"), code="comment_required")
     if accept:
         hub = Hub.objects.select_related("service__organization", "service__location").get(pk=change.hub_id)
-        periods, staff = _apply_proposal(hub, change.data)
+        periods, staff = _apply_proposal(hub, change)
         hub_update(by=by, hub=hub, periods=periods, staff=staff)
     change.status = HubChangeRequest.Status.ACCEPTED if accept else HubChangeRequest.Status.DECLINED
     change.decided_by, change.decided_at, change.comment = by, timezone.now(), comment.strip()
@@ -219,12 +216,50 @@ def hub_change_decide(
     return change
 
 
+def _hub_popup_days(hub: Hub, *, exclude: SpecialHours | None = None) -> list[rules.PopupDay]:
+    """Every 出張ひろば date of a hub (all its popups), but ``exclude``: the rules count per hub."""
+    rows = SpecialHours.objects.filter(service__popup_plaza__hub=hub)
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude.pk)
+    return days_of(rows)
+
+
+# How far ahead 出張ひろば dates may be registered: a typed year like 2062 is refused, not published.
+POPUP_HORIZON = dt.timedelta(days=366)
+
+
+def _check_popup_days(
+    hub: Hub, days: Sequence[rules.PopupDay], *, exclude: SpecialHours | None = None
+) -> None:
+    # Lock the hub so two registrations at once cannot each see room for one more date in a week.
+    hub = Hub.objects.select_for_update().get(pk=hub.pk)
+    errors = rules.popup_errors(
+        hub_type=hub.hub_type,
+        hub_has_popup_addon=hub.addon_popup,
+        days=days,
+        kept_days=_hub_popup_days(hub, exclude=exclude),
+        today=timezone.localdate(),
+    )
+    horizon = timezone.localdate() + POPUP_HORIZON
+    if any(d.date > horizon for d in days):
+        errors.append(
+            ValidationError(
+                _("出張ひろば: %(date)s より先の日付は登録できません。") % {"date": f"{horizon:%Y-%m-%d}"},
+                code="popup_too_far",
+            )
+        )
+    if not days:
+        errors.append(
+            ValidationError(_("出張ひろば: 開設する日付を1日以上入れてください。"), code="popup_no_dates")
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def popup_create(*, by: User, hub: Hub, location: Location, days: Sequence[rules.PopupDay]) -> PopupPlaza:
     """Open a 出張ひろば for a hub: its own directory entry with one SpecialHours row per date."""
-    errors = rules.popup_errors(hub_type=hub.hub_type, hub_has_popup_addon=hub.addon_popup, days=days)
-    if errors:
-        raise ValidationError(errors)
+    _check_popup_days(hub, days)
     service = Service.objects.create(
         organization=hub.service.organization,
         location=location,
@@ -238,38 +273,119 @@ def popup_create(*, by: User, hub: Hub, location: Location, days: Sequence[rules
         walk_in=True,
         published=hub.status == Hub.Status.APPROVED,
     )
+    _add_dates(service, days)
+    popup = PopupPlaza.objects.create(hub=hub, service=service)
+    _record_popup(
+        by=by, popup=popup, action=AuditEntry.Action.CREATE, detail=_("出張ひろばの登録"), days=days
+    )
+    return popup
+
+
+def _day_rows(days: Sequence[rules.PopupDay]) -> list[list[str]]:
+    return [[f"{d.date}", f"{d.opens_at:%H:%M}", f"{d.closes_at:%H:%M}"] for d in days]
+
+
+def _record_popup(*, by: User, popup: PopupPlaza, action: str, detail: str, days, **data) -> None:
+    """出張ひろばの変更 in the audit log, with the dates it concerns."""
+    audit.record(
+        action=action,
+        target=popup,
+        by=by,
+        place=popup.hub.name,
+        detail=detail,
+        data={"days": _day_rows(days), **data},
+    )
+
+
+def _add_dates(service: Service, days: Sequence[rules.PopupDay]) -> None:
     SpecialHours.objects.bulk_create(
         SpecialHours(
             service=service, date=d.date, is_closed=False, opens_at=d.opens_at, closes_at=d.closes_at
         )
         for d in days
     )
-    popup = PopupPlaza.objects.create(hub=hub, service=service)
-    audit.record(
-        action=AuditEntry.Action.CREATE,
-        target=popup,
-        by=by,
-        place=hub.name,
-        detail=_("出張ひろばの登録"),
-        data={"days": [[f"{d.date}", f"{d.opens_at:%H:%M}", f"{d.closes_at:%H:%M}"] for d in days]},
+
+
+@transaction.atomic
+def popup_dates_add(*, by: User, popup: PopupPlaza, days: Sequence[rules.PopupDay]) -> PopupPlaza:
+    """Add dates to a hub's 出張ひろば (hub staff or city staff), checked with all the hub's dates."""
+    _check_popup_days(popup.hub, days)
+    _add_dates(popup.service, days)
+    _record_popup(
+        by=by, popup=popup, action=AuditEntry.Action.UPDATE, detail=_("出張ひろばの日付の追加"), days=days
     )
     return popup
 
 
-REPORT_COUNT_FIELDS = [
-    "days_opened",
-    "parents",
-    "children_age0",
-    "children_age1",
-    "children_age2",
-    "children_age3_plus",
-    "consultations",
-    "courses_held",
-    "course_attendance",
-    "popup_days",
-    "popup_users",
-    "community_activities",
-]
+def _tell_booked_parents(*, by: User, popup_day: SpecialHours, reason: str) -> int:
+    """Cancel the sessions booked on a 出張ひろば date that moves or goes; booked parents are told
+    through the bookings' own cancellation notice. Returns the number of sessions cancelled."""
+    from facilities.bookings.models import Session
+    from facilities.bookings.services import session_cancel
+
+    sessions = Session.objects.filter(
+        service_id=popup_day.service_id,
+        starts_at__date=popup_day.date,
+        status=Session.Status.SCHEDULED,
+        starts_at__gt=timezone.now(),
+    )
+    for session in sessions:
+        session_cancel(session=session, reason=reason, by=by)
+    return len(sessions)
+
+
+@transaction.atomic
+def popup_date_change(*, by: User, popup_day: SpecialHours, day: rules.PopupDay, reason: str) -> SpecialHours:
+    """Move a 出張ひろば date or change its hours; sessions booked on the old date are cancelled (the
+    parents are told) because the booking they made no longer holds."""
+    popup_day = SpecialHours.objects.select_for_update().get(pk=popup_day.pk)
+    hub = popup_day.service.popup_plaza.hub
+    if popup_day.date < timezone.localdate():
+        raise ValidationError(_("過ぎた日付は変更できません。"), code="popup_past_date")
+    _check_popup_days(hub, [day], exclude=popup_day)
+    if not reason.strip():
+        raise ValidationError(
+            _("変更の理由を入れてください（予約した方にお知らせします）。"), code="reason_required"
+        )
+    _tell_booked_parents(by=by, popup_day=popup_day, reason=reason.strip())
+    before = _day_rows(days_of([popup_day]))
+    popup_day.date, popup_day.opens_at, popup_day.closes_at = day.date, day.opens_at, day.closes_at
+    popup_day.full_clean()
+    popup_day.save()
+    _record_popup(
+        by=by,
+        popup=popup_day.service.popup_plaza,
+        action=AuditEntry.Action.UPDATE,
+        detail=_("出張ひろばの日付の変更"),
+        days=[day],
+        before=before,
+        reason=reason.strip(),
+    )
+    return popup_day
+
+
+@transaction.atomic
+def popup_date_withdraw(*, by: User, popup_day: SpecialHours, reason: str) -> int:
+    """Withdraw a coming 出張ひろば date (取り下げ). Always allowed: a date that cannot happen must go;
+    a week left short shows as a rule message at the next change. Returns the sessions cancelled."""
+    popup_day = SpecialHours.objects.select_for_update().get(pk=popup_day.pk)
+    if popup_day.date < timezone.localdate():
+        raise ValidationError(_("過ぎた日付は取り下げられません。"), code="popup_past_date")
+    if not reason.strip():
+        raise ValidationError(
+            _("取り下げの理由を入れてください（予約した方にお知らせします）。"), code="reason_required"
+        )
+    cancelled = _tell_booked_parents(by=by, popup_day=popup_day, reason=reason.strip())
+    _record_popup(
+        by=by,
+        popup=popup_day.service.popup_plaza,
+        action=AuditEntry.Action.UPDATE,
+        detail=_("出張ひろばの日付の取り下げ"),
+        days=days_of([popup_day]),
+        reason=reason.strip(),
+    )
+    popup_day.delete()
+    return cancelled
 
 
 @transaction.atomic

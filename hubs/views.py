@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from facilities.models import Service
-from hubs import selectors, services
+from facilities.models import Service, SpecialHours
+from hubs import rules, selectors, services
 from hubs.forms import (
     HUB_FIELDS,
     ContactForm,
@@ -24,34 +25,26 @@ from hubs.forms import (
     MonthForm,
     OperatorForm,
     PlaceForm,
+    PopupDateForm,
+    PopupDatesForm,
     PopupForm,
     ReportForm,
     ServiceForm,
     TransitionForm,
+    WithdrawForm,
+    as_typed,
     error_summary,
     periods_from,
+    row_added,
     schedule_formsets,
     staff_from,
 )
-from hubs.models import Hub, HubChangeRequest, MonthlyReport, first_of_month
-from hubs.prefill import report_prefill
+from hubs.models import Hub, HubChangeRequest, MonthlyReport, PopupPlaza, first_of_month
+from hubs.prefill import Difference, recorded_differences, report_prefill
 from portal.models import Role
 from portal.permissions import city_staff_required, role_required
 
 hub_people_required = role_required(Role.CITY_STAFF, Role.HUB_STAFF)
-
-# Which part of the hub form a rule error belongs to (shown there and in the summary).
-SECTION_OF_CODE = {
-    "close_before_open": "hours",
-    "overlapping_hours": "hours",
-    "open_days": "hours",
-    "daily_hours": "hours",
-    "qualified_staff": "staff",
-    "facility_staff": "staff",
-    "place_kind": "hub",
-    "community_support_with_user_support": "hub",
-    "popup_needs_permanent_site": "hub",
-}
 
 
 def _get_hub_for_user(request: HttpRequest, pk: int) -> Hub:
@@ -60,12 +53,10 @@ def _get_hub_for_user(request: HttpRequest, pk: int) -> Hub:
 
 
 def _rule_sections(error: ValidationError) -> dict[str, list[str]]:
+    """Rule messages grouped by the part of the form they are about (each rule knows its section)."""
     sections: dict[str, list[str]] = {}
     for item in error.error_list:
-        section = SECTION_OF_CODE.get(
-            item.code or "", "hub" if (item.code or "").startswith("addon") else "general"
-        )
-        sections.setdefault(section, []).extend(item.messages)
+        sections.setdefault(rules.section_of(item), []).extend(item.messages)
     return sections
 
 
@@ -102,9 +93,29 @@ def my_hub(request: HttpRequest) -> HttpResponse:
     return redirect("hubs:detail", pk=hub.pk)
 
 
+def _posted(request: HttpRequest) -> tuple[QueryDict | None, bool]:
+    """(data, adding a row): the POST data, with one more row when 「行を追加」 was pressed; None on GET."""
+    if request.method != "POST":
+        return None, False
+    added = row_added(request.POST)
+    return (added, True) if added is not None else (request.POST, False)
+
+
+def _hub_form_render(request: HttpRequest, context: dict, *, posted: bool, adding: bool) -> HttpResponse:
+    """The hub form page; after 「行を追加」 everything is shown as typed, without error messages."""
+    if adding:
+        for item in context["form_items"]:
+            as_typed(item)
+    context["field_errors"] = error_summary(*context["form_items"]) if posted and not adding else []
+    context["staff_rule"] = rules.staff_rule_text(rules.in_force())
+    context["rules_source"] = rules.in_force().source
+    status = 400 if posted and not adding else 200
+    return render(request, "hubs/hub_form.html", context, status=status)
+
+
 def _hub_form_page(request: HttpRequest, *, hub: Hub | None) -> HttpResponse:
     """Register (hub is None) or edit a hub: entry, operator, place, type and add-ons, hours, staff."""
-    data = request.POST if request.method == "POST" else None
+    data, adding = _posted(request)
     service = hub.service if hub else None
     forms = {
         "service": ServiceForm(data, instance=service, prefix="service"),
@@ -118,7 +129,8 @@ def _hub_form_page(request: HttpRequest, *, hub: Hub | None) -> HttpResponse:
     }
     hours, staff = schedule_formsets(data, hub)
     sections: dict[str, list[str]] = {}
-    if data is not None and all(f.is_valid() for f in forms.values()) & hours.is_valid() & staff.is_valid():
+    ready = data is not None and not adding
+    if ready and all(f.is_valid() for f in forms.values()) & hours.is_valid() & staff.is_valid():
         new_service = forms["service"].save(commit=False)
         new_service.organization = forms["operator"].resolve()
         new_service.location = forms["place"].resolve()
@@ -142,10 +154,18 @@ def _hub_form_page(request: HttpRequest, *, hub: Hub | None) -> HttpResponse:
             return redirect("hubs:detail", pk=new_hub.pk)
         except ValidationError as error:
             sections = _rule_sections(error)
-    context = {**forms, "hub": hub, "hours": hours, "staff": staff, "sections": sections, "mode": "edit"}
-    context["field_errors"] = error_summary(*forms.values(), hours, staff) if data is not None else []
-    status = 400 if data is not None else 200
-    return render(request, "hubs/hub_form.html", context, status=status)
+    context = {
+        **forms,
+        "hub": hub,
+        "hours": hours,
+        "staff": staff,
+        "sections": sections,
+        "mode": "edit",
+        "form_items": [*forms.values(), hours, staff],
+        "map_center": selectors.map_center(),
+        "tile_url": settings.MAP_TILE_URL,
+    }
+    return _hub_form_render(request, context, posted=data is not None, adding=adding)
 
 
 @city_staff_required
@@ -162,13 +182,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 def propose(request: HttpRequest, pk: int) -> HttpResponse:
     """変更の申し出: hub staff propose contact details, hours and staff; city staff decide."""
     hub = _get_hub_for_user(request, pk)
-    data = request.POST if request.method == "POST" else None
+    data, adding = _posted(request)
     contact = ContactForm(
         data, instance=Service(**{f: getattr(hub.service, f) for f in ContactForm.Meta.fields})
     )
     hours, staff = schedule_formsets(data, hub)
     sections: dict[str, list[str]] = {}
-    if data is not None and contact.is_valid() & hours.is_valid() & staff.is_valid():
+    if data is not None and not adding and contact.is_valid() & hours.is_valid() & staff.is_valid():
         proposal = {f: contact.cleaned_data[f] for f in ContactForm.Meta.fields}
         proposal["hours"] = [
             [p.weekday, f"{p.opens_at:%H:%M}", f"{p.closes_at:%H:%M}"] for p in periods_from(hours)
@@ -189,8 +209,9 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
         "staff": staff,
         "sections": sections,
         "mode": "propose",
+        "form_items": [contact, hours, staff],
     }
-    return render(request, "hubs/hub_form.html", context, status=400 if data is not None else 200)
+    return _hub_form_render(request, context, posted=data is not None, adding=adding)
 
 
 @hub_people_required
@@ -202,6 +223,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "transition_form": TransitionForm(hub=hub),
         "transitions": hub.transitions.select_related("by"),
         "popups": hub.popups.select_related("service__location").prefetch_related("service__special_hours"),
+        "today": timezone.localdate(),
         "changes": hub.change_requests.select_related("proposed_by", "decided_by"),
         "history": hub.history.select_related("history_user")[:20],
         "reports": hub.reports.all()[:12],
@@ -252,30 +274,106 @@ def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "hubs/change_decide.html", {"change": change, "form": form}, status=400)
 
 
-@city_staff_required
-def popup_add(request: HttpRequest, pk: int) -> HttpResponse:
-    """出張ひろばの登録: place, dates and hours; each date appears in the directory."""
-    hub = _get_hub_for_user(request, pk)
-    form = PopupForm(request.POST or None)
+def _popup_page(
+    request: HttpRequest, *, hub: Hub, form, create, popup: PopupPlaza | None = None
+) -> HttpResponse:
+    """Shared by adding a 出張ひろば and adding dates to one: validate, call ``create``, show errors."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.popup_create(
-                by=request.user, hub=hub, location=form.cleaned_data["location"], days=form.days()
-            )
-            messages.success(request, _("出張ひろばを登録しました。"))
+            create(form)
+            messages.success(request, _("出張ひろばの日付を登録しました。"))
             return redirect("hubs:detail", pk=hub.pk)
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
     status = 400 if request.method == "POST" else 200
-    return render(request, "hubs/popup_form.html", {"hub": hub, "form": form}, status=status)
+    context = {
+        "hub": hub,
+        "popup": popup,
+        "form": form,
+        "popup_rule": rules.popup_rule_text(rules.in_force()),
+        "rules_source": rules.in_force().source,
+    }
+    return render(request, "hubs/popup_form.html", context, status=status)
+
+
+@hub_people_required
+def popup_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """出張ひろばの登録 (city staff or the hub's own staff): place, dates and hours."""
+    hub = _get_hub_for_user(request, pk)
+    return _popup_page(
+        request,
+        hub=hub,
+        form=PopupForm(request.POST or None),
+        create=lambda form: services.popup_create(
+            by=request.user, hub=hub, location=form.cleaned_data["location"], days=form.days()
+        ),
+    )
+
+
+@hub_people_required
+def popup_dates_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """More dates for a 出張ひろば; checked with every date of the hub."""
+    popup = get_object_or_404(
+        PopupPlaza.objects.select_related("hub__service", "service").filter(
+            hub__in=Hub.objects.for_user(request.user)
+        ),
+        pk=pk,
+    )
+    return _popup_page(
+        request,
+        hub=popup.hub,
+        popup=popup,
+        form=PopupDatesForm(request.POST or None),
+        create=lambda form: services.popup_dates_add(by=request.user, popup=popup, days=form.days()),
+    )
+
+
+@hub_people_required
+def popup_date(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change or withdraw one coming 出張ひろば date; booked parents are told."""
+    day = get_object_or_404(
+        SpecialHours.objects.select_related("service__popup_plaza__hub__service").filter(
+            service__popup_plaza__hub__in=Hub.objects.for_user(request.user),
+            is_closed=False,
+            date__gte=timezone.localdate(),
+        ),
+        pk=pk,
+    )
+    hub = day.service.popup_plaza.hub
+    action = request.POST.get("action") if request.method == "POST" else None
+    change = PopupDateForm(
+        request.POST if action == "change" else None,
+        prefix="change",
+        initial={"date": day.date, "opens_at": day.opens_at, "closes_at": day.closes_at},
+    )
+    withdraw = WithdrawForm(request.POST if action == "withdraw" else None, prefix="withdraw")
+    form = change if action == "change" else withdraw
+    if action and form.is_valid():
+        try:
+            if action == "change":
+                services.popup_date_change(
+                    by=request.user, popup_day=day, day=change.day(), reason=change.cleaned_data["reason"]
+                )
+                messages.success(request, _("出張ひろばの日付を変更しました。予約した方にお知らせします。"))
+            else:
+                services.popup_date_withdraw(
+                    by=request.user, popup_day=day, reason=withdraw.cleaned_data["reason"]
+                )
+                messages.success(request, _("出張ひろばの日付を取り下げました。予約した方にお知らせします。"))
+            return redirect("hubs:detail", pk=hub.pk)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+    context = {"hub": hub, "day": day, "change": change, "withdraw": withdraw}
+    return render(request, "hubs/popup_date.html", context, status=400 if action else 200)
 
 
 @hub_people_required
 def report_list(request: HttpRequest, pk: int) -> HttpResponse:
     """Reports of one hub; hub staff pick a month to file."""
     hub = _get_hub_for_user(request, pk)
-    form = MonthForm(request.GET or None)
+    form = MonthForm(request.GET or None, initial={"month": selectors.month_due(hub)})
     if request.GET and form.is_valid():
         month = form.cleaned_data["month"]
         if month <= first_of_month(timezone.localdate()):
@@ -304,19 +402,25 @@ def report_edit(request: HttpRequest, pk: int, year: int, month: int) -> HttpRes
     elif not report.is_editable:
         return redirect("hubs:report_detail", pk=report.pk)
     form = ReportForm(request.POST or None, instance=report)
+    differences: list[Difference] = []
     if request.method == "POST" and form.is_valid():
-        submit = "submit" in request.POST
-        try:
-            report = services.report_save(by=request.user, report=form.save(commit=False), submit=submit)
-            messages.success(request, _("報告を提出しました。") if submit else _("下書きを保存しました。"))
-            return redirect("hubs:report_detail", pk=report.pk)
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "hubs/report_form.html", {"hub": hub, "form": form, "report": report}, status=status
-    )
+        submit = "submit" in request.POST or "submit_anyway" in request.POST
+        draft = form.save(commit=False)
+        if submit and "submit_anyway" not in request.POST:
+            differences = recorded_differences(draft)
+        if not differences:
+            try:
+                report = services.report_save(by=request.user, report=draft, submit=submit)
+                messages.success(
+                    request, _("報告を提出しました。") if submit else _("下書きを保存しました。")
+                )
+                return redirect("hubs:report_detail", pk=report.pk)
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+    status = 400 if form.errors else 200
+    context = {"hub": hub, "form": form, "report": report, "differences": differences}
+    return render(request, "hubs/report_form.html", context, status=status)
 
 
 @hub_people_required

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 
 from portal import mail
@@ -32,3 +33,14 @@ class AccountAdapter(DefaultAccountAdapter):
         super().send_mail(
             template_prefix, email, {"current_site": site, "portal_url": mail.absolute_url("/"), **context}
         )
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        """The verification link keeps the sign-up's ``next`` (the page the person came from), so
+        confirming from a mail app that opens another browser still returns them there."""
+        url = super().get_email_confirmation_url(request, emailconfirmation)
+        if request is None:  # mails sent outside a request (a task) carry no `next`
+            return url
+        next_url = request.POST.get("next") or request.GET.get("next")
+        if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            url = f"{url}?{urlencode({'next': next_url})}"
+        return url

@@ -36,6 +36,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal.i18n import city_name
 from portal.models import OutgoingMail, User
 
 logger = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ class Attachment:
 
 def portal_name() -> str:
     """「みどり市 子育て支援ポータル」 in the active language."""
-    return _("%(city_name)s 子育て支援ポータル") % {"city_name": _(settings.CITY_NAME)}
+    return _("%(city_name)s 子育て支援ポータル") % {"city_name": city_name()}
 
 
 def absolute_url(path: str) -> str:

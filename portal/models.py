@@ -46,6 +46,8 @@ class User(AbstractUser):
     role = models.CharField(_("役割"), max_length=20, choices=Role.choices, default=Role.PARENT)
     # The language the person reads mail in; set from the page language they last used.
     language = models.CharField(_("言語"), max_length=8, default="ja")
+    # Reminder mails the day before a booked session; a parent may turn them off on the account page.
+    reminder_mails = models.BooleanField(_("前日のリマインダーメール"), default=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -101,10 +103,13 @@ class AuditEntry(models.Model):
         ANONYMIZE = "anonymize", _("匿名化")
         REFUSED = "refused", _("アクセス拒否")
 
+    # No database constraint: the log outlives the accounts it names (a parent who deleted their
+    # account stays a number here), and an append-only row cannot be updated to drop the reference.
     by = models.ForeignKey(
         "portal.User",
         verbose_name=_("操作した人"),
-        on_delete=models.PROTECT,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",

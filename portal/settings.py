@@ -7,9 +7,12 @@ console. Production differs only by environment values (see README and docker-co
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,8 +42,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "csp",
     "django_htmx",
-    "django_filters",
     "simple_history",
     "template_partials",
     "portal",
@@ -52,12 +55,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.RejectUnstorableInput",
+    "portal.middleware.MethodNotAllowedPage",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -81,6 +87,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
             ],
+            # `localized` (a record in the page's language) is used on every parent page.
+            "builtins": ["portal.templatetags.portal_tags"],
         },
     },
 ]
@@ -176,13 +184,24 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
+# Sign-up also asks how to address the person (User.display_name).
+ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.SignupForm"
+# Confirming the address in the browser that signed up signs the person in and returns them to where
+# they started (a slot's page); from another browser the link still carries `next` (AccountAdapter).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Wrong passwords and wrong TOTP codes (allauth counts both as "login_failed", the key being the
+# email or the account) are limited per account. Per IP only at a rate no typist reaches: a city
+# office or a hub shares one NAT address, and one person failing must not lock colleagues out.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
-    "login": "30/m/ip",
+    "login_failed": "100/5m/ip,5/5m/key",
+    "login": "60/m/ip",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# Behind the TLS proxy every request comes from the proxy's address: with the proxy count set,
+# allauth takes the client's address from X-Forwarded-For (the per-IP limits above rely on it).
+ALLAUTH_TRUSTED_PROXY_COUNT: int = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="子育て支援ポータル")
 LOGIN_URL = "account_login"
@@ -238,6 +257,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SILENCED_SYSTEM_CHECKS: list[str] = []
+# The failure page in the portal's layout and language (portal/errors.py), not Django's bare one.
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 
 LOGGING = {
     "version": 1,
@@ -251,8 +272,49 @@ LOGGING = {
 CITY_NAME: str = env.str("CITY_NAME", default="みどり市")
 # The address people reach the portal at: links in mail (a booking, a report) start with it.
 PORTAL_URL: str = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
+
+
+def _city_code(value: str) -> str:
+    """全国地方公共団体コード (6 digits with its check digit), written into the open-data export."""
+    from facilities.notation import city_code_is_valid
+
+    if value and not city_code_is_valid(value):
+        raise ImproperlyConfigured(
+            f"CITY_CODE {value!r} is not a 全国地方公共団体コード (6 digits, check digit)"
+        )
+    return value
+
+
+# The demo city is fictional, so it has no code unless one is set (the export then leaves the column
+# empty rather than invent one). A real deployment sets it; a wrong check digit stops the start.
+CITY_CODE: str = _city_code(env.str("CITY_CODE", default=""))
+# The city's name on English pages; empty shows CITY_NAME there too.
+CITY_NAME_EN: str = env.str("CITY_NAME_EN", default="Midori City")
+# The city's own after-hours phone line for families (夜間・休日の連絡先). Shown with the national lines
+# on urgent pages; empty means the portal does not know one, and then it shows none.
+CITY_AFTER_HOURS_PHONE: str = env.str("CITY_AFTER_HOURS_PHONE", default="")
 # Map tiles for the directory's map view (Leaflet). Served by a tile provider the city contracts.
 MAP_TILE_URL: str = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, so text
+# someone saved can never run, even where escaping was forgotten. No inline script, no inline style
+# attribute, no eval (htmx is told so in base.html); the only other origin is the map tile server
+# ("{s}" subdomains become a wildcard). docs/security.md lists what a new page must respect.
+_tiles = urlsplit(MAP_TILE_URL.replace("{s}", "*"))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", f"{_tiles.scheme}://{_tiles.netloc}"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 # Demo only: a fixed second-factor code for the demo staff accounts. allauth refuses it unless DEBUG.
 MFA_TOTP_INSECURE_BYPASS_CODE: str | None = env.str("MFA_TOTP_INSECURE_BYPASS_CODE", default="") or None
 # Closed consultation cases are anonymized this many years after closing (names, contacts, notes).

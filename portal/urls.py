@@ -9,6 +9,8 @@ portal_patterns = (
     [
         path("", views.home, name="home"),
         path("staff/", views.staff_dashboard, name="staff_dashboard"),
+        path("account/", views.account, name="account"),
+        path("account/delete/", views.account_delete_view, name="account_delete"),
         path("i18n/setlang/", views.set_language, name="set_language"),
     ],
     "portal",
@@ -25,3 +27,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# The portal's own error pages: in its layout and language, with a way back (portal/errors.py).
+handler400 = "portal.errors.bad_request"
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"
+handler500 = "portal.errors.server_error"

@@ -1,20 +1,59 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from facilities.models import Area
-from portal.permissions import staff_required
+from facilities.urgent import NATIONAL_LINES, is_late
+from portal.forms import AccountDeleteForm, AccountForm
+from portal.permissions import parent_required, staff_required
+from portal.services import account_delete
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    """ホーム: a search box, the three ways in, and the situations; late at night the help lines."""
+    context = {
+        "urgent": is_late(timezone.localtime()),
+        "national_lines": NATIONAL_LINES,
+        "city_after_hours_phone": settings.CITY_AFTER_HOURS_PHONE,
+    }
+    return render(request, "portal/home.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    """アカウント: the name mails use, their language, reminder mails; the way to delete the account."""
+    form = AccountForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("設定を保存しました。"))
+        return redirect("portal:account")
+    return render(request, "portal/account.html", {"form": form})
+
+
+@parent_required
+@require_http_methods(["GET", "POST"])
+def account_delete_view(request: HttpRequest) -> HttpResponse:
+    """退会: after the person types their address, cancel bookings and erase their personal data."""
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        account_delete(user=request.user)
+        logout(request)
+        messages.success(request, _("アカウントを削除しました。ご利用ありがとうございました。"))
+        return redirect("portal:home")
+    return render(request, "portal/account_delete.html", {"form": form})
 
 
 @staff_required

@@ -7,7 +7,7 @@ import os
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from django.utils import translation
+from django.utils import timezone, translation
 
 from portal.models import Role, User
 
@@ -64,6 +64,24 @@ def _japanese_by_default():
     """Every test starts in Japanese, whatever language an earlier request switched to."""
     with translation.override("ja"):
         yield
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """``clock(22, 30)``: pages see 22:30 today as the local time (urgent help depends on the hour).
+    Only ``timezone.localtime()`` without a value is moved; ``timezone.now()`` stays real."""
+    real = timezone.localtime
+
+    def set_to(hour: int, minute: int = 0):
+        now = real().replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+        def localtime(value=None, timezone=None):
+            return real(now if value is None else value, timezone)
+
+        monkeypatch.setattr("django.utils.timezone.localtime", localtime)
+        return now
+
+    return set_to
 
 
 @pytest.fixture

@@ -20,10 +20,11 @@ from portal.demo import demo_user
 
 WEEKS_AHEAD = 4
 
-# (service name, title, weekdays, start, end, capacity, place, specialist email or None)
+# (service name, kind, title, weekdays, start, end, capacity, place, specialist email or None)
 PLAN = [
     (
         "一時預かり すくすくルーム",
+        "temporary_care",
         "一時預かり（午前）",
         range(0, 6),
         "09:00",
@@ -34,6 +35,7 @@ PLAN = [
     ),
     (
         "一時預かり すくすくルーム",
+        "temporary_care",
         "一時預かり（午後）",
         range(0, 6),
         "13:00",
@@ -44,6 +46,7 @@ PLAN = [
     ),
     (
         "緑ヶ丘子育てひろば",
+        "course",
         "子育て講座：はじめての離乳食",
         [2],
         "10:30",
@@ -52,12 +55,33 @@ PLAN = [
         "児童館 2階 集会室",
         None,
     ),
-    ("緑ヶ丘子育てひろば", "誕生会", [4], "11:00", "11:45", 15, "ひろば", None),
-    ("ひろば なかよし", "親子リトミック", [3], "10:30", "11:15", 2, "ひろば", None),
-    ("ベビーマッサージ講座", "ベビーマッサージ", [3], "10:30", "11:30", 8, "ひろば なかよし 奥の部屋", None),
-    ("妊婦相談・母親学級", "両親学級（沐浴の練習）", [5], "10:00", "12:00", 10, "保健センター 3階", None),
+    ("緑ヶ丘子育てひろば", "course", "誕生会", [4], "11:00", "11:45", 15, "ひろば", None),
+    ("ひろば なかよし", "course", "親子リトミック", [3], "10:30", "11:15", 2, "ひろば", None),
+    (
+        "ベビーマッサージ講座",
+        "course",
+        "ベビーマッサージ",
+        [3],
+        "10:30",
+        "11:30",
+        8,
+        "ひろば なかよし 奥の部屋",
+        None,
+    ),
+    (
+        "妊婦相談・母親学級",
+        "pregnancy_class",
+        "両親学級（沐浴の練習）",
+        [5],
+        "10:00",
+        "12:00",
+        10,
+        "保健センター 3階",
+        None,
+    ),
     (
         "ひろば なかよし 利用者支援",
+        "appointment",
         "相談予約",
         [1, 4],
         "10:00",
@@ -68,6 +92,7 @@ PLAN = [
     ),
     (
         "ひろば なかよし 利用者支援",
+        "appointment",
         "相談予約",
         [1, 4],
         "14:00",
@@ -78,6 +103,7 @@ PLAN = [
     ),
     (
         "子育てコンシェルジュ（市役所）",
+        "appointment",
         "保育コンシェルジュ 相談予約",
         [0, 2],
         "13:30",
@@ -123,7 +149,7 @@ def seed(out) -> None:
     national = holidays.Japan(years=[today.year, today.year + 1])
     services = {s.name: s for s in Service.objects.filter(name__in={row[0] for row in PLAN})}
     created = 0
-    for name, title, weekdays, start, end, capacity, place, specialist_email in PLAN:
+    for name, kind, title, weekdays, start, end, capacity, place, specialist_email in PLAN:
         service = services.get(name)
         if service is None:
             continue
@@ -137,6 +163,7 @@ def seed(out) -> None:
                 continue
             session_create(
                 service=service,
+                kind=kind,
                 title=title,
                 starts_at=starts_at,
                 ends_at=dt.datetime.combine(day, dt.time.fromisoformat(end), tzinfo=tz),
@@ -168,6 +195,7 @@ def _seed_popup_sessions(today: dt.date) -> int:
                 continue
             session_create(
                 service=service,
+                kind="popup",
                 title="出張ひろば",
                 starts_at=starts_at,
                 ends_at=dt.datetime.combine(day.date, day.closes_at, tzinfo=tz),

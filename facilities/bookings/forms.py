@@ -6,9 +6,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from facilities.bookings import kinds
 from facilities.bookings.models import Child
 from facilities.models import Service, WeeklyHours
-from portal.models import Role, User
+from portal import dates
+from portal.dates import DateRangeField
+from portal.models import User
 
 
 class DateInput(forms.DateInput):
@@ -31,6 +34,21 @@ class ChildForm(forms.ModelForm):
             ),
         }
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The model's ranges, also on the date pickers (the model's clean() still decides).
+        self.fields["birth_date"].widget.attrs.update(dates.BIRTH.widget_attrs())
+        self.fields["due_date"].widget.attrs.update(dates.DUE_PROFILE.widget_attrs())
+
+
+class ChildBirthForm(forms.Form):
+    """出産の登録: the pregnancy profile becomes the child's."""
+
+    nickname = forms.CharField(
+        label=_("呼び名"), max_length=50, help_text=_("予約の名簿に出る呼び名です（例：たろう）。")
+    )
+    birth_date = DateRangeField(date_range=dates.BIRTH, label=_("生年月日"), widget=DateInput())
+
 
 class BookForm(forms.Form):
     child = forms.ModelChoiceField(
@@ -50,6 +68,9 @@ class BookForm(forms.Form):
 
 class SessionForm(forms.Form):
     service = forms.ModelChoiceField(label=_("サービス"), queryset=Service.objects.none())
+    kind = forms.ChoiceField(
+        label=_("種類"), help_text=_("だれが予約できるか、「対象」の表示は種類で決まります。")
+    )
     title = forms.CharField(
         label=_("内容"),
         max_length=100,
@@ -59,26 +80,39 @@ class SessionForm(forms.Form):
     date = forms.DateField(label=_("日付"), widget=DateInput())
     start_time = forms.TimeField(label=_("開始時刻"), widget=TimeInput())
     end_time = forms.TimeField(label=_("終了時刻"), widget=TimeInput())
-    capacity = forms.IntegerField(label=_("定員"), min_value=1, max_value=500)
+    capacity = forms.IntegerField(label=_("定員"), min_value=1, max_value=500, required=False)
     place = forms.CharField(label=_("場所"), max_length=200, required=False, help_text=_("例：2階 会議室"))
 
     def __init__(self, *args, services, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = services
-        if user.role == Role.SPECIALIST:
-            # A specialist's sessions are their own one-seat consultation appointments (相談予約).
+        allowed = kinds.creatable_by(user.role)
+        self.fields["kind"].choices = [(policy.value, policy.label) for policy in allowed]
+        if all(policy.fixed_capacity is not None for policy in allowed):
+            # Only kinds with a fixed number of seats (a specialist's 相談予約): nothing to ask.
             del self.fields["capacity"]
+            self.fields["kind"].help_text = ""
 
     def clean_date(self) -> dt.date:
         date = self.cleaned_data["date"]
-        if date <= timezone.localdate():
-            raise forms.ValidationError(_("明日以降の日付を入れてください。"))
+        if date < timezone.localdate():
+            raise forms.ValidationError(_("今日以降の日付を入れてください。"))
         return date
 
     def clean(self) -> dict:
         data = super().clean()
         if data.get("start_time") and data.get("end_time") and data["end_time"] <= data["start_time"]:
             self.add_error("end_time", _("終了時刻は開始時刻より後にしてください。"))
+        if data.get("date") and data.get("start_time"):
+            starts_at = dt.datetime.combine(
+                data["date"], data["start_time"], tzinfo=timezone.get_current_timezone()
+            )
+            if starts_at <= timezone.now():
+                self.add_error("start_time", _("今日の回は、これから始まる時刻を入れてください。"))
+        kind = data.get("kind")
+        needs_capacity = kind and kinds.policy_for(kind).fixed_capacity is None
+        if needs_capacity and "capacity" in self.fields and not data.get("capacity"):
+            self.add_error("capacity", _("定員を入れてください。"))
         return data
 
 
@@ -89,6 +123,7 @@ class SeriesForm(SessionForm):
     last_date = forms.DateField(label=_("期間の最終日"), widget=DateInput())
     field_order = [
         "service",
+        "kind",
         "title",
         "weekday",
         "start_time",

@@ -17,7 +17,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from facilities.models import Service, WeeklyHours
+from facilities.bookings import kinds
+from facilities.bookings.kinds import SessionKindPolicy
+from facilities.models import Service, WeeklyHours, age_text
+from portal import dates
 
 
 def age_in_months(birth_date: dt.date, on: dt.date) -> int:
@@ -62,17 +65,28 @@ class Child(models.Model):
         return self.nickname
 
     def clean(self) -> None:
-        today = timezone.localdate()
+        # Ranges from portal.dates, checked on a changed value only: a profile saved with a right
+        # date stays editable as time passes.
         if self.is_pregnancy:
             if not self.due_date:
                 raise ValidationError({"due_date": _("出産予定日を入れてください。")})
+            if message := dates.DUE_PROFILE.error(self.due_date, stored=dates.stored_value(self, "due_date")):
+                raise ValidationError({"due_date": message})
             self.birth_date = None
         else:
             if not self.birth_date:
                 raise ValidationError({"birth_date": _("生年月日を入れてください。")})
-            if self.birth_date > today:
-                raise ValidationError({"birth_date": _("生年月日に未来の日付は入れられません。")})
+            if message := dates.BIRTH.error(self.birth_date, stored=dates.stored_value(self, "birth_date")):
+                raise ValidationError({"birth_date": message})
             self.due_date = None
+
+    def due_date_passed(self, today: dt.date | None = None) -> bool:
+        """妊娠中 with the due date behind us: time to turn the profile into the child's."""
+        return (
+            self.is_pregnancy
+            and self.due_date is not None
+            and self.due_date < (today or timezone.localdate())
+        )
 
     def age_months_on(self, day: dt.date) -> int | None:
         return None if self.is_pregnancy else age_in_months(self.birth_date, day)
@@ -122,7 +136,8 @@ class Session(models.Model):
 
     Booking is open from ``opens_at`` until ``closes_at``; a parent may cancel until
     ``cancel_cutoff``. Ages are whole months on the session date; ``max_age_months`` is exclusive.
-    A consultation appointment (相談予約) is a one-seat session with ``specialist`` set.
+    ``kind`` (講座・イベント, 一時預かり, 出張ひろば, 両親学級, 相談予約, ...) decides who may book it
+    and what parents read as 「対象」: see ``facilities.bookings.kinds``.
     """
 
     class Status(models.TextChoices):
@@ -140,6 +155,7 @@ class Session(models.Model):
         on_delete=models.SET_NULL,
         related_name="sessions",
     )
+    kind = models.CharField(_("種類"), max_length=30, choices=kinds.choices, default="course")
     title = models.CharField(
         _("内容"), max_length=100, blank=True, help_text=_("例：ベビーマッサージ講座、一時預かり（午前）")
     )
@@ -212,10 +228,6 @@ class Session(models.Model):
     def date(self) -> dt.date:
         return timezone.localtime(self.starts_at).date()
 
-    @property
-    def is_appointment(self) -> bool:
-        return self.specialist_id is not None
-
     def is_bookable_now(self, now: dt.datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.status == self.Status.SCHEDULED and self.opens_at <= now < self.closes_at
@@ -234,38 +246,44 @@ class Session(models.Model):
             return str(_("この回の予約の受付は終わりました。"))
         return None
 
+    @property
+    def policy(self) -> SessionKindPolicy:
+        """The rules of this session's kind (予約枠の種類), see ``facilities.bookings.kinds``."""
+        return kinds.policy_for(self.kind)
+
+    def ineligibility_reason(self, child: Child) -> str | None:
+        """Why ``child`` (or the pregnancy) cannot book this session, in words for the parent (too
+        young until a date, too old since one, due date passed, not this kind's audience); None
+        when it can. Ages are whole months on the session date."""
+        return self.policy.ineligibility_reason(self, child)
+
     def accepts(self, child: Child) -> bool:
-        """対象: whether the child (age in months on the session date) or the pregnancy is eligible."""
-        if child.is_pregnancy:
-            return self.for_pregnant and child.due_date is not None and child.due_date >= self.date
-        months = child.age_months_on(self.date)
-        if months is None or months < 0:
-            return False
-        if self.min_age_months is not None and months < self.min_age_months:
-            return False
-        return not (self.max_age_months is not None and months >= self.max_age_months)
+        return self.ineligibility_reason(child) is None
 
-    def age_range_label(self) -> str:
-        def months(n: int) -> str:
-            years, rest = divmod(n, 12)
-            if years and rest:
-                return str(_("%(y)d歳%(m)dか月") % {"y": years, "m": rest})
-            if years:
-                return str(_("%(y)d歳") % {"y": years})
-            return str(_("%(m)dか月") % {"m": rest})
+    def audience_label(self) -> str:
+        """対象, as parents read it."""
+        return self.policy.audience_label(self)
 
-        parts = []
-        if self.min_age_months is not None or self.max_age_months is not None:
-            low = months(self.min_age_months) if self.min_age_months else str(_("0か月"))
-            if self.max_age_months is not None:
-                parts.append(
-                    str(_("%(low)s から %(high)s 未満") % {"low": low, "high": months(self.max_age_months)})
-                )
-            else:
-                parts.append(str(_("%(low)s 以上") % {"low": low}))
-        if self.for_pregnant:
-            parts.append(str(_("妊娠中の方")))
-        return "、".join(parts) or str(_("どなたでも"))
+
+class BookingQuerySet(models.QuerySet["Booking"]):
+    def clashing(self, child: Child, session: Session) -> BookingQuerySet:
+        """The child's live bookings of other scheduled sessions whose hours overlap ``session``'s
+        (both of kinds that hold the child: see ``SessionKindPolicy.occupies_child``)."""
+        if not session.policy.occupies_child:
+            return self.none()
+        return (
+            self.filter(
+                child=child,
+                status__in=[Booking.Status.CONFIRMED, Booking.Status.WAITLISTED],
+                session__status=Session.Status.SCHEDULED,
+                session__kind__in=kinds.occupying_child(),
+                session__starts_at__lt=session.ends_at,
+                session__ends_at__gt=session.starts_at,
+            )
+            .exclude(session_id=session.pk)
+            .select_related("session__service")
+            .order_by("session__starts_at", "id")
+        )
 
 
 class Booking(models.Model):
@@ -316,6 +334,8 @@ class Booking(models.Model):
         related_name="+",
     )
 
+    objects = BookingQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("予約")
@@ -345,13 +365,10 @@ class Booking(models.Model):
             return str(self.child)
         return self.walk_in_name or str(_("当日参加"))
 
-    @property
-    def is_walk_in(self) -> bool:
-        return self.parent_id is None
-
-    def child_age_months(self) -> int | None:
-        """The child's age in whole months on the session date (None for a pregnancy or walk-in)."""
-        return self.child.age_months_on(self.session.date) if self.child_id else None
+    def child_age_text(self) -> str | None:
+        """The child's age on the session date in years and months (None for a pregnancy or walk-in)."""
+        months = self.child.age_months_on(self.session.date) if self.child_id else None
+        return None if months is None else age_text(months)
 
     def clean(self) -> None:
         if self.child_id and self.parent_id and self.child.parent_id != self.parent_id:
@@ -365,6 +382,28 @@ class Booking(models.Model):
             models.Q(created_at__lt=self.created_at) | models.Q(created_at=self.created_at, id__lt=self.id)
         )
         return earlier.count() + 1
+
+    def clash_message(self) -> str:
+        """Why the same child cannot book another session at these hours: names this booking."""
+        start, end = timezone.localtime(self.session.starts_at), timezone.localtime(self.session.ends_at)
+        return str(
+            _("%(name)s さんは同じ時間に「%(title)s」（%(when)s、%(service)s）を予約しています。")
+            % {
+                "name": self.child.nickname,
+                "title": self.session.display_title,
+                "when": f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}",
+                "service": self.session.service.name,
+            }
+        )
+
+    def cancel_deadline_passed(self, now: dt.datetime | None = None) -> bool:
+        """A seat past its cancel cutoff but not yet started: the parent must call to cancel."""
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.CONFIRMED
+            and self.session.status == Session.Status.SCHEDULED
+            and self.session.cancel_cutoff <= now < self.session.starts_at
+        )
 
     def can_cancel(self, now: dt.datetime | None = None) -> bool:
         """A parent may cancel a seat until the cutoff, and leave the waitlist until the start."""

@@ -50,6 +50,23 @@ def managed_sessions(user: User) -> models.QuerySet[Session]:
     return Session.objects.none()
 
 
+# How far back a roster stays listed for recording attendance (出欠の後からの記録).
+ROSTER_DAYS_BACK = 60
+
+
+def staff_session_list(user: User, *, past: bool = False, limit: int = 200) -> models.QuerySet[Session]:
+    """予約枠の一覧 for staff: from today on in date order, or (``past``) the last
+    ``ROSTER_DAYS_BACK`` days before today, newest first."""
+    today = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
+    sessions = managed_sessions(user).with_seats().select_related("service", "specialist")
+    if past:
+        since = today - dt.timedelta(days=ROSTER_DAYS_BACK)
+        sessions = sessions.filter(starts_at__gte=since, starts_at__lt=today).order_by("-starts_at", "-id")
+    else:
+        sessions = sessions.filter(starts_at__gte=today).order_by("starts_at", "id")
+    return sessions[:limit]
+
+
 def upcoming_sessions(service: Service, *, limit: int | None = None) -> models.QuerySet[Session]:
     """The service page's list: scheduled future sessions with ``seats_left`` computed in the database."""
     sessions = (
@@ -101,10 +118,27 @@ def roster(session: Session) -> models.QuerySet[Booking]:
     )
 
 
-def eligible_children(parent: User, session: Session) -> tuple[list[Child], list[Child]]:
-    """(eligible, not eligible) children of the parent for this session (age on the session date)."""
-    children = list(parent.children.all())
-    return [c for c in children if session.accepts(c)], [c for c in children if not session.accepts(c)]
+def child_obstacle(session: Session, child: Child) -> str | None:
+    """Why ``child`` cannot book ``session`` now, for the pages: the session's own reason (age, due
+    date, kind) or the overlapping booking the child holds. ``services.booking_create`` asks the
+    same two questions under its locks."""
+    reason = session.ineligibility_reason(child)
+    if reason:
+        return reason
+    clash = Booking.objects.clashing(child, session).first()
+    return clash.clash_message() if clash else None
+
+
+def eligible_children(parent: User, session: Session) -> tuple[list[Child], list[tuple[Child, str]]]:
+    """(children who can book, [(child who cannot, why)]) for this session."""
+    eligible, ineligible = [], []
+    for child in parent.children.all():
+        reason = child_obstacle(session, child)
+        if reason:
+            ineligible.append((child, reason))
+        else:
+            eligible.append(child)
+    return eligible, ineligible
 
 
 def notice_due_q(kind: str, now: dt.datetime) -> models.Q:
@@ -123,8 +157,10 @@ def notice_due_q(kind: str, now: dt.datetime) -> models.Q:
             session__status=Session.Status.SCHEDULED,
         )
     if kind == "reminder":
-        # 前日のお知らせ: within the last day before the start, for bookings made before that day.
+        # 前日のお知らせ: within the last day before the start, for bookings made before that day, to
+        # parents who want it (アカウントの設定).
         return future & models.Q(
+            parent__reminder_mails=True,
             status=Booking.Status.CONFIRMED,
             session__status=Session.Status.SCHEDULED,
             session__starts_at__lte=now + dt.timedelta(days=1),

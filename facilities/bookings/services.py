@@ -18,24 +18,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from facilities.bookings import emails
+from facilities.bookings import emails, kinds
 from facilities.bookings.models import Booking, Child, Session, SessionSeries
 from facilities.models import Service
 from portal import audit, mail
 from portal.models import AuditEntry, User
-
-# Default booking window: from 30 days before, until 17:00 the day before (also the cancel cutoff).
-OPENS_DAYS_BEFORE = 30
-CLOSES_DAY_BEFORE_AT = dt.time(17, 0)
-
-
-def default_window(starts_at: dt.datetime) -> tuple[dt.datetime, dt.datetime, dt.datetime]:
-    """(opens_at, closes_at, cancel_cutoff) for a session starting at ``starts_at``."""
-    tz = timezone.get_current_timezone()
-    day = timezone.localtime(starts_at).date()
-    opens_at = dt.datetime.combine(day - dt.timedelta(days=OPENS_DAYS_BEFORE), dt.time(0, 0), tzinfo=tz)
-    closes_at = dt.datetime.combine(day - dt.timedelta(days=1), CLOSES_DAY_BEFORE_AT, tzinfo=tz)
-    return opens_at, closes_at, closes_at
 
 
 def _notify_on_commit(booking_id: int, kind: str) -> None:
@@ -77,6 +64,15 @@ def child_update(*, child: Child, **fields: Any) -> Child:
     return child
 
 
+def child_record_birth(*, child: Child, nickname: str, birth_date: dt.date) -> Child:
+    """出産の登録: the pregnancy profile becomes the child's, keeping its bookings and history."""
+    if not child.is_pregnancy:
+        raise ValidationError(_("この登録はすでにお子さんの情報です。"))
+    return child_update(
+        child=child, nickname=nickname, is_pregnancy=False, birth_date=birth_date, due_date=None
+    )
+
+
 # --- Sessions --------------------------------------------------------------------------------------
 
 
@@ -85,8 +81,9 @@ def session_create(
     service: Service,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
-    capacity: int,
     by: User | None,
+    kind: str = kinds.Course.value,
+    capacity: int | None = None,
     title: str = "",
     place: str = "",
     specialist: User | None = None,
@@ -98,10 +95,17 @@ def session_create(
     cancel_cutoff: dt.datetime | None = None,
     series: SessionSeries | None = None,
 ) -> Session:
-    """予約枠の作成. Ages and 妊娠中 default to the service's; the window to ``default_window``."""
-    default_opens, default_closes, default_cutoff = default_window(starts_at)
+    """予約枠の作成. The kind's policy fixes what it fixes (an appointment's one seat, a 両親学級's
+    audience) and gives the booking window; ages and 妊娠中 otherwise default to the service's.
+
+    A service that takes bookings says so everywhere (the ネット予約 chip and filter of the search):
+    its ``bookable_online`` is set with its first session, 出張ひろば included.
+    """
+    policy = kinds.policy_for(kind)
+    default_opens, default_closes, default_cutoff = policy.window(starts_at)
     session = Session(
         service=service,
+        kind=kind,
         series=series,
         title=title,
         starts_at=starts_at,
@@ -117,9 +121,17 @@ def session_create(
         cancel_cutoff=cancel_cutoff or default_cutoff,
         created_by=by,
     )
+    policy.prepare(session)
+    if policy.has_specialist and specialist is None:
+        raise ValidationError(_("%(kind)sには担当の利用者支援専門員が必要です。") % {"kind": policy.label})
+    if session.capacity is None:
+        raise ValidationError({"capacity": _("定員を入れてください。")})
     with transaction.atomic():
         session.full_clean()
         session.save()
+        if not service.bookable_online:
+            service.bookable_online = True
+            service.save(update_fields=["bookable_online"])
     return session
 
 
@@ -131,8 +143,9 @@ def series_create(
     end_time: dt.time,
     first_date: dt.date,
     last_date: dt.date,
-    capacity: int,
     by: User | None,
+    kind: str = kinds.Course.value,
+    capacity: int | None = None,
     title: str = "",
     place: str = "",
     specialist: User | None = None,
@@ -173,6 +186,7 @@ def series_create(
                     series=series,
                     starts_at=dt.datetime.combine(day, start_time, tzinfo=tz),
                     ends_at=dt.datetime.combine(day, end_time, tzinfo=tz),
+                    kind=kind,
                     capacity=capacity,
                     title=title,
                     place=place,
@@ -283,6 +297,9 @@ def booking_create(
     """予約する: a confirmed seat, or a waitlist place when the session is full. ``by`` is who booked
     when it is not the parent (代理予約 by a specialist).
 
+    Refused with the reason when the child is not this session's audience
+    (``Session.ineligibility_reason``) or already holds a session at overlapping hours.
+
     A repeat of the same child and session (double click, resubmitted form) returns the live
     booking it already has, marked ``is_repeat``; nothing new is written.
     """
@@ -298,13 +315,15 @@ def booking_create(
         problem = session.booking_problem(now)
         if problem:
             raise ValidationError(problem)
-        if not session.accepts(child):
-            raise ValidationError(
-                {
-                    "child": _("%(name)s さんはこの回の対象ではありません（対象：%(range)s）。")
-                    % {"name": child.nickname, "range": session.age_range_label()}
-                }
-            )
+        reason = session.ineligibility_reason(child)
+        if reason:
+            raise ValidationError({"child": reason})
+        # One child, one place at a time. The child's row is locked too, so two bookings of
+        # different sessions for the same child cannot both pass this check.
+        Child.objects.select_for_update().filter(pk=child.pk).first()
+        clash = Booking.objects.clashing(child, session).first()
+        if clash is not None:
+            raise ValidationError({"child": clash.clash_message()})
         confirmed = session.bookings.filter(status=Booking.Status.CONFIRMED).count()
         status = Booking.Status.CONFIRMED if confirmed < session.capacity else Booking.Status.WAITLISTED
         booking = Booking(
@@ -322,16 +341,17 @@ def booking_create(
     return booking
 
 
-def booking_cancel(*, booking: Booking, by: User) -> Booking:
+def booking_cancel(*, booking: Booking, by: User, closing_account: bool = False) -> Booking:
     """予約の取消. The parent may cancel a seat until the cutoff (staff at any time before the start);
-    the freed seat goes to the waitlist in the same transaction."""
+    the freed seat goes to the waitlist in the same transaction. A parent deleting their account
+    (``closing_account``) frees their seats even after the cutoff: they will not come."""
     now = timezone.now()
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=booking.session_id)
         booking = Booking.objects.select_related("session").get(pk=booking.pk)
         if booking.status == Booking.Status.CANCELLED:
             raise ValidationError(_("この予約はすでにキャンセルされています。"))
-        if by.pk == booking.parent_id:
+        if by.pk == booking.parent_id and not closing_account:
             if not booking.can_cancel(now):
                 raise ValidationError(
                     _("キャンセルの期限（%(cutoff)s）を過ぎました。施設に電話でご連絡ください。")

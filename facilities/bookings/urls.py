@@ -17,6 +17,7 @@ urlpatterns = [
     path("children/", views.child_list, name="child_list"),
     path("children/new/", views.child_create, name="child_create"),
     path("children/<int:pk>/edit/", views.child_edit, name="child_edit"),
+    path("children/<int:pk>/born/", views.child_born, name="child_born"),
     path("staff/", views.staff_sessions, name="staff_sessions"),
     path("staff/sessions/new/", views.session_create, name="session_create"),
     path("staff/series/new/", views.series_create, name="series_create"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -11,17 +12,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from facilities.bookings import selectors, services
+from facilities.bookings import kinds, selectors, services
 from facilities.bookings.emails import booking_ics
 from facilities.bookings.forms import (
     AttendanceForm,
     BookForm,
     CapacityForm,
+    ChildBirthForm,
     ChildForm,
     SeriesForm,
     SessionCancelForm,
@@ -29,10 +30,11 @@ from facilities.bookings.forms import (
     WalkInForm,
 )
 from facilities.bookings.models import Booking, Child, Session
-from facilities.models import Service
+from facilities.models import Service, age_text
 from portal.audit import get_or_refuse
 from portal.models import Role
 from portal.permissions import parent_required, staff_required
+from portal.redirects import next_url
 
 
 def _get_public_session(pk: int) -> Session:
@@ -70,6 +72,15 @@ def _get_booking_for_staff(request: HttpRequest, pk: int) -> Booking:
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+def _add_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's ValidationError on the form: field errors on their fields, the rest on top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 def _htmx_aware(request: HttpRequest, template: str, partial: str, context: dict) -> HttpResponse:
@@ -125,12 +136,7 @@ def booking_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         if booking.is_repeat:
             messages.info(request, _("このお子さんはこの回をすでに予約しています。"))
         return _go(request, reverse("bookings:booking_detail", args=[booking.pk]))
-    problem = session.booking_problem()
-    if problem is None and not session.accepts(child):
-        problem = _("%(name)s さんはこの回の対象ではありません（対象：%(range)s）。") % {
-            "name": child.nickname,
-            "range": session.age_range_label(),
-        }
+    problem = session.booking_problem() or selectors.child_obstacle(session, child)
     return render(
         request, "bookings/booking_confirm.html", {"session": session, "child": child, "problem": problem}
     )
@@ -185,16 +191,10 @@ def booking_calendar(request: HttpRequest, pk: int) -> HttpResponse:
 def child_list(request: HttpRequest) -> HttpResponse:
     children = Child.objects.filter(parent=request.user)
     today = timezone.localdate()
-    rows = [(child, child.age_months_on(today)) for child in children]
-    return render(request, "bookings/child_list.html", {"rows": rows, "next": _safe_next(request)})
-
-
-def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return target if allowed else ""
+    rows = [
+        (child, None if child.is_pregnancy else age_text(child.age_months_on(today))) for child in children
+    ]
+    return render(request, "bookings/child_list.html", {"rows": rows, "next": next_url(request)})
 
 
 @parent_required
@@ -210,8 +210,24 @@ def child_create(request: HttpRequest) -> HttpResponse:
             due_date=data["due_date"],
         )
         messages.success(request, _("登録しました。"))
-        return redirect(_safe_next(request) or "bookings:child_list")
-    return render(request, "bookings/child_form.html", {"form": form, "next": _safe_next(request)})
+        return redirect(next_url(request) or "bookings:child_list")
+    return render(request, "bookings/child_form.html", {"form": form, "next": next_url(request)})
+
+
+@parent_required
+def child_born(request: HttpRequest, pk: int) -> HttpResponse:
+    """出産の登録: turn a pregnancy profile into the child's (offered once the due date has passed)."""
+    child = get_object_or_404(Child.objects.filter(parent=request.user, is_pregnancy=True), pk=pk)
+    form = ChildBirthForm(request.POST or None, initial={"birth_date": child.due_date})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.child_record_birth(child=child, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("お子さんの情報に切り替えました。"))
+            return redirect("bookings:child_list")
+    return render(request, "bookings/child_born.html", {"form": form, "child": child})
 
 
 @parent_required
@@ -230,16 +246,12 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def staff_sessions(request: HttpRequest) -> HttpResponse:
-    """予約枠の管理: the sessions the staff member runs, from today on."""
-    start = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
-    sessions = (
-        selectors.managed_sessions(request.user)
-        .filter(starts_at__gte=start)
-        .with_seats()
-        .select_related("service", "specialist")
-        .order_by("starts_at", "id")[:200]
-    )
-    return render(request, "bookings/staff_sessions.html", {"sessions": sessions})
+    """予約枠の管理: the sessions the staff member runs from today on, or (``?past=1``) those of the
+    last days, to record attendance afterwards."""
+    past = request.GET.get("past") == "1"
+    sessions = selectors.staff_session_list(request.user, past=past)
+    context = {"sessions": sessions, "past": past, "days_back": selectors.ROSTER_DAYS_BACK}
+    return render(request, "bookings/staff_sessions.html", context)
 
 
 def _create_sessions(request: HttpRequest, form_class: type[SessionForm], template: str) -> HttpResponse:
@@ -247,13 +259,15 @@ def _create_sessions(request: HttpRequest, form_class: type[SessionForm], templa
     form = form_class(request.POST or None, services=services_qs, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        specialist = request.user if request.user.role == Role.SPECIALIST else None
+        policy = kinds.policy_for(data["kind"])
         common = {
             "service": data["service"],
+            "kind": policy.value,
             "title": data["title"],
-            "capacity": data.get("capacity", 1),
+            "capacity": data.get("capacity"),
             "place": data["place"],
-            "specialist": specialist,
+            # Only specialists may create the kinds run by a specialist (SessionForm's choices).
+            "specialist": request.user if policy.has_specialist else None,
             "by": request.user,
         }
         try:
@@ -279,11 +293,7 @@ def _create_sessions(request: HttpRequest, form_class: type[SessionForm], templa
             messages.success(request, _("予約枠を作りました。"))
             return redirect("bookings:roster", pk=session.pk)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            _add_errors(form, error)
     return render(request, template, {"form": form})
 
 

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
+import unicodedata
+
 from django import template
 
-from facilities.models import Situation
+from facilities.models import Situation, hours_text
 
 register = template.Library()
 
@@ -11,3 +14,16 @@ register = template.Library()
 def situation_cards() -> dict:
     """The こんなときは cards, for pages of other apps (the home page)."""
     return {"situations": list(Situation.objects.prefetch_related("categories"))}
+
+
+@register.filter
+def tel_href(phone: str) -> str:
+    """A ``tel:`` link for a phone number as written (0120-000-100 → tel:0120000100)."""
+    folded = unicodedata.normalize("NFKC", phone)
+    return "tel:" + "".join(char for char in folded if char in "+0123456789")
+
+
+@register.filter
+def hours(opens: dt.time, closes: dt.time) -> str:
+    """``{{ opens|hours:closes }}``: one opening period in words (「24時間」, 「（翌日）」)."""
+    return hours_text(opens, closes)

@@ -37,7 +37,7 @@ def copy_rows(apps, schema_editor) -> None:
 class Migration(migrations.Migration):
     dependencies = [
         ("hubs", "0002_derive_user_support_from_registry"),
-        ("portal", "0002_audit_entry_and_outgoing_mail"),
+        ("portal", "0003_audit_entry_and_outgoing_mail"),
     ]
 
     operations = [

@@ -1,6 +1,7 @@
 // Enhancements for the directory pages; everything works without them.
 // - a Leaflet map of the results (beside the list, which stays the full source of truth),
-// - "use my location" to sort by distance (only offered when the browser has geolocation).
+// - "use my location" to sort by distance (only offered when the browser has geolocation),
+// - short URLs and one history entry per search for the live search (htmx).
 (function () {
   "use strict";
   let map = null;
@@ -90,4 +91,34 @@
     drawMap();
     announceCount();
   });
+
+  // Empty fields stay out of the URL (the view redirects such URLs when a form is sent without JS).
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.verb !== "get") return;
+    const data = event.detail.formData;
+    const empty = [];
+    data.forEach(function (value, key) {
+      if (typeof value === "string" && value.trim() === "") empty.push(key);
+    });
+    empty.forEach(function (key) { data.delete(key); });
+  });
+
+  // One history entry per search. The first live update while typing starts the entry of the new
+  // search; later keystrokes replace it, and submitting (or changing a filter) settles it without a
+  // second entry. So Back returns to the previous search, never to half-typed words.
+  let typing = false;
+  document.addEventListener("htmx:beforeHistoryUpdate", function (event) {
+    const trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    const live = Boolean(trigger && trigger.type === "input");
+    const same = event.detail.history.path === location.pathname + location.search;
+    event.detail.history.type = typing || same ? "replace" : "push";
+    typing = live;
+  });
+  // Back and Forward load the page again from the server, which fills the form from the URL: the
+  // words and filters of that search, exactly as without JavaScript. (htmx's own snapshot would
+  // bring back old results beside an emptied search box.)
+  if (window.htmx) {
+    htmx.config.historyCacheSize = 0;
+    htmx.config.refreshOnHistoryMiss = true;
+  }
 })();

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from bench.run import ENDPOINTS, bench_env, merge_runs, size_ratios, summarize, table
+from bench.run import ENDPOINTS, bench_env, merge_runs, mixed_figures, size_ratios, summarize, table
 
 
 def wrk_run(requests: int, latency_ms: float, *, status_5xx: int = 0) -> dict:
@@ -51,11 +51,13 @@ def test_growth_is_normalised_by_each_sizes_baseline_and_targets_are_judged():
     assert summary["growth"]["search_p95_normalised"] == 1.25
     figures = [(t["value"], t["met"]) for t in summary["targets"]]
     assert figures == [
-        (3.5, False),  # search with filters: 28 / 8 at the largest size
+        (3.5, True),  # search with filters: 28 / 8 at the largest size
+        (2.5, True),  # search: 20 / 8
         (1.25, True),  # growth, normalised
         (1.5, True),  # service page, worst size
         (0, True),  # no overbooked session
         (4, False),  # one 5xx on each of the four endpoints
+        (None, False),  # no mixed run: not met
     ]
 
 
@@ -66,7 +68,7 @@ def test_a_spike_in_the_baselines_tail_cannot_make_a_ratio_target_look_met():
     figures = {"services": 1000, "endpoints": endpoints, "ratios": size_ratios(endpoints)}
     assert figures["ratios"]["service_p95_vs_baseline"] == 0.05
     summary = summarize([figures], {"over_capacity_sessions": 0, "errors_5xx": 0})
-    service = summary["targets"][2]
+    service = next(t for t in summary["targets"] if t["name"].startswith("service page"))
     assert (service["value"], service["met"]) == (5.0, False)  # judged on p50: 10 / 2
 
 
@@ -80,11 +82,42 @@ def test_the_result_is_json_and_prints_as_a_table():
         "latency_ms": {"p50": 100.0, "p95": 200.0, "max": 250.0}, "confirmed_total": 10,
         "waitlisted_total": 40, "over_capacity_sessions": 0, "errors_5xx": 0,
     }  # fmt: skip
-    result = {"sizes": sizes, "booking": booking, **summarize(sizes, booking)}
+    mixed = {
+        **mixed_figures(
+            [locust_row("2 situation", 50, 0, 30, 80), locust_row("10 cancel", 20, 0, 40, 90)],
+            parents=100, seconds=300, server_cpu_s=60.0, baseline_p95_ms=4.0,
+        ),
+        "bookings_made": 20, "over_capacity_sessions": 0,
+    }  # fmt: skip
+    result = {"sizes": sizes, "booking": booking, "mixed": mixed, **summarize(sizes, booking, mixed)}
     assert json.loads(json.dumps(result)) == result
     printed = table(result)
     assert "search_filtered" in printed and "booking: 50 clients" in printed
-    assert printed.count("[met]") == 5
+    assert "mixed traffic: 100 parents" in printed and "500 parents per core" in printed
+    assert printed.count("[met]") == 7
+
+
+def locust_row(name: str, requests: int, failures: int, p50: float, p95: float) -> dict:
+    """One row of Locust's ``*_stats.csv``, with the columns bench/run.py reads."""
+    return {
+        "Name": name, "Request Count": str(requests), "Failure Count": str(failures),
+        "50%": str(p50), "95%": str(p95),
+    }  # fmt: skip
+
+
+def test_mixed_traffic_figures_per_step_and_parents_per_core():
+    rows = [
+        locust_row("10 cancel", 20, 1, 40, 90),
+        locust_row("1 home", 100, 0, 12, 20),
+        locust_row("Aggregated", 120, 1, 15, 60),
+    ]
+    figures = mixed_figures(rows, parents=100, seconds=300, server_cpu_s=75.0, baseline_p95_ms=4.0)
+    # Steps in walking order (1 before 10), the aggregate row left out.
+    assert [s["name"] for s in figures["steps"]] == ["1 home", "10 cancel"]
+    assert figures["steps"][0]["p95_vs_baseline"] == 5.0
+    assert (figures["requests"], figures["failures"]) == (120, 1)
+    # 75 CPU seconds in 300 s is a quarter of a core for 100 parents: 400 parents per core.
+    assert (figures["server_cpu_cores"], figures["parents_per_core"]) == (0.25, 400)
 
 
 def test_the_server_runs_with_the_production_environment_of_docker_compose():

@@ -83,7 +83,7 @@ def test_sessions_that_cannot_be_booked_are_refused_with_a_reason(fields, messag
 
 def test_an_ineligible_child_is_refused():
     session = SessionFactory(min_age_months=24, max_age_months=36)
-    with pytest.raises(ValidationError, match="対象ではありません"):
+    with pytest.raises(ValidationError, match="から対象です（2歳から）"):
         _book(session, ChildFactory())  # 12 months old
     assert not Booking.objects.exists()
 

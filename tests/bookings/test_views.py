@@ -115,9 +115,9 @@ def test_an_ineligible_child_is_refused_with_the_age_range(client, parent, child
     session = SessionFactory(min_age_months=24, max_age_months=36)
     client.force_login(parent)
     page = client.get(reverse("bookings:session_detail", args=[session.pk])).content.decode()
-    assert "対象外のため選べません" in page
+    assert "この回を予約できない方" in page and "から対象です（2歳から）" in page
     response = _book(client, session, child)
-    assert "対象ではありません" in client.get(response.url).content.decode()
+    assert "から対象です（2歳から）" in client.get(response.url).content.decode()
     assert not Booking.objects.exists()
 
 
@@ -335,6 +335,7 @@ def test_staff_create_a_weekly_series_and_a_single_session(client, city_staff):
         reverse("bookings:series_create"),
         {
             "service": service.pk,
+            "kind": "course",
             "title": "親子体操",
             "weekday": start.weekday(),
             "start_time": "10:00",
@@ -358,11 +359,12 @@ def test_staff_create_a_weekly_series_and_a_single_session(client, city_staff):
         },
     )
     body = bad.content.decode()
-    assert bad.status_code == 200 and "明日以降の日付" in body and "終了時刻は開始時刻より後" in body
+    assert bad.status_code == 200 and "今日以降の日付" in body and "終了時刻は開始時刻より後" in body
     good = client.post(
         reverse("bookings:session_create"),
         {
             "service": service.pk,
+            "kind": "course",
             "date": start.isoformat(),
             "start_time": "13:00",
             "end_time": "14:00",

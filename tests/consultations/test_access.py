@@ -6,6 +6,8 @@ see nothing (403); city staff see statistics and the audit log, never case conte
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -19,7 +21,7 @@ CASE_ACTIONS = [
     ("contact_add", "get", None),
     ("referral_add", "get", None),
     ("case_close", "post", {"reason": "resolved"}),
-    ("follow_up_add", "post", {"due_on": "2099-01-01", "description": "確認"}),
+    ("follow_up_add", "post", {"due_on": f"{dt.date.today() + dt.timedelta(days=7)}", "description": "確認"}),
     ("referral_outcome", "post", {"outcome": "used"}),
     ("follow_up_done", "post", {}),
 ]

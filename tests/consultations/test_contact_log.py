@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations.models import Case, Contact, FollowUp, Guardian, Need, Referral
-from facilities.models import Service
+from facilities.models import Category, Service
 from portal.models import AuditEntry
 from tests.consultations.factories import CaseFactory, ServiceFactory
 
@@ -70,7 +70,9 @@ def test_walk_in_opens_a_case_with_contact_referral_and_follow_up(client, specia
     assert all(e.ip_address == "10.0.0.7" and e.user_agent == "TestBrowser/1.0" for e in entries)
 
 
-def test_second_contact_moves_the_case_to_in_progress_and_reopens_a_closed_one(client, specialist, site):
+def test_second_contact_moves_the_case_to_in_progress_and_a_closed_one_is_reopened_first(
+    client, specialist, site
+):
     case = CaseFactory(site=site, created_by=specialist, status=Case.Status.RECEIVED)
     client.force_login(specialist)
     data = {k: v for k, v in _walk_in().items() if k in {"contacted_at", "channel", "needs"}}
@@ -79,6 +81,10 @@ def test_second_contact_moves_the_case_to_in_progress_and_reopens_a_closed_one(c
     assert case.status == Case.Status.IN_PROGRESS and case.contacts.count() == 1
     case.status, case.closing_reason, case.closed_on = Case.Status.CLOSED, "resolved", timezone.localdate()
     case.save()
+    response = client.post(reverse("consultations:contact_add", args=[case.pk]), data, follow=True)
+    assert "終結したケースは変更できません" in response.content.decode()
+    assert case.contacts.count() == 1
+    client.post(reverse("consultations:case_reopen", args=[case.pk]))
     client.post(reverse("consultations:contact_add", args=[case.pk]), data)
     case.refresh_from_db()
     assert case.status == Case.Status.IN_PROGRESS and case.closing_reason == "" and case.contacts.count() == 2
@@ -113,8 +119,16 @@ def _assert_nothing_saved():
         (
             {"follow_up_due_on": "2020-01-01", "follow_up_description": "確認"},
             "follow_up_due_on",
-            "相談日より後に",
+            "過去の日付は入れられません",
         ),
+        (
+            {"follow_up_due_on": "9999-12-31", "follow_up_description": "確認"},
+            "follow_up_due_on",
+            "2年より先の日付は入れられません",
+        ),
+        ({"contacted_at": "0001-01-01T00:00"}, "contacted_at", "2000-01-01 より前の日付は入れられません"),
+        ({"child_birth_date": "0001-01-01"}, "child_birth_date", "18歳以下の子どもの生年月日"),
+        ({"due_date": "2020-01-01"}, "due_date", "出産予定日は"),
         ({"follow_up_description": "確認"}, "follow_up_due_on", "期日を入れてください"),
         ({"child_birth_date": "2099-01-01"}, "child_birth_date", "未来の日付は入れられません"),
     ],
@@ -194,7 +208,8 @@ def test_logging_screen_queries_are_bounded(client, specialist, site, django_ass
     client.force_login(specialist)
     with django_assert_max_num_queries(14):
         assert client.get(URL).status_code == 200
-    with django_assert_max_num_queries(50):
+    # Each CheckConstraint is validated with one query by full_clean() (Django's Q.check): constant.
+    with django_assert_max_num_queries(75):
         assert client.post(URL, _walk_in(referral_service=ServiceFactory().pk)).status_code == 302
 
 
@@ -216,3 +231,22 @@ def test_duplicate_hint_matches_a_reading_typed_in_katakana_or_half_width(client
     for typed in ("ヤマダハナコ", "ﾔﾏﾀﾞ ﾊﾅｺ", "やまだ　はなこ"):
         body = client.get(reverse("consultations:duplicates"), {"guardian_kana": typed}).content.decode()
         assert reverse("consultations:contact_add", args=[case.pk]) in body, typed
+
+
+@pytest.mark.parametrize("typed", ["いちじあずかり", "イチジアズカリ", "一時預かり"])
+def test_the_referral_picker_searches_with_the_directorys_own_search(client, specialist, site, typed):
+    wanted = ServiceFactory(name="一時預かり ひまわり", name_kana="イチジアズカリ ヒマワリ")
+    ServiceFactory(
+        name="子育てサークル",
+        name_kana="コソダテサークル",
+        category=Category.objects.get(slug="parent-circle"),
+    )
+    client.force_login(specialist)
+    body = client.get(reverse("consultations:service_options"), {"referral_query": typed}).content.decode()
+    assert f'value="{wanted.pk}"' in body and "子育てサークル" not in body
+
+
+def test_the_referral_picker_answers_an_overlong_query(client, specialist, site):
+    client.force_login(specialist)
+    response = client.get(reverse("consultations:service_options"), {"referral_query": "一時 " * 5_000})
+    assert response.status_code == 200

@@ -54,6 +54,7 @@ def october(site, other_site, specialist, other_specialist):
         status=Case.Status.CLOSED,
         closing_reason="resolved",
         closed_on=MONTH.replace(day=25),
+        closed_recorded_at=_at(17, MONTH.replace(day=25)),
     )
     ChildFactory(case=continuing)
     ContactFactory(

@@ -91,6 +91,7 @@ def test_retention_task_anonymizes_old_closed_cases(specialist, site, settings):
         status=Case.Status.CLOSED,
         closing_reason="resolved",
         closed_on=timezone.localdate() - dt.timedelta(days=400),
+        closed_recorded_at=timezone.now() - dt.timedelta(days=400),
     )
     ContactFactory(case=old, specialist=specialist)
     assert tasks.anonymize_expired_cases.delay().get() == 1

@@ -51,8 +51,12 @@ def page(browser, live_server):
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
+    # Chromium reports what the Content-Security-Policy blocked as a console error: any is a failure.
+    blocked: list[str] = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
     yield page
     context.close()
+    assert not blocked, "\n".join(blocked)
 
 
 def assert_accessible(page) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from consultations.models import Case, Specialist
 from facilities.bookings import services as booking_services
@@ -57,7 +58,8 @@ def test_walk_in_referral_booking_and_follow_up(page, specialist, parent):
     page.get_by_label("情報提供").check()
     page.get_by_label("紹介先を検索").fill("ベビー")
     select = page.locator("#id_referral_service")
-    page.wait_for_function("document.querySelectorAll('#id_referral_service option').length === 2")
+    # A locator wait, not wait_for_function: that evals a string, which the CSP forbids.
+    expect(select.locator("option")).to_have_count(2)
     select.select_option(label=f"ベビーマッサージ講座（{course.category.name}）")
     due = timezone.localdate() + dt.timedelta(days=7)
     page.get_by_label("フォローアップの期日").fill(f"{due:%Y-%m-%d}")

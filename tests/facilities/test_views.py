@@ -134,7 +134,6 @@ def test_search_page_query_count_does_not_grow_with_results(client, demo_city, d
     params = {
         "q": "ひろば",
         "age_months": "12",
-        "nights_weekends": "",
         "sort": "distance",
         "postal_code": "1000001",
     }
@@ -248,7 +247,7 @@ def test_each_voice_of_the_seed_reaches_its_services_in_two_steps(client, demo_c
     response = client.get(situation.search_url())  # step 2: its results
     assert expected <= set(result_names(response))
     html = response.content.decode()
-    assert situation.title in html and "相談する" in html
+    assert situation.title in html and "相談を申し込む" in html
 
 
 def test_consult_link_leads_to_user_support_sites(client, demo_city):

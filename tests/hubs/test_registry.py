@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from facilities.models import Organization, Service, WeeklyHours
+from hubs import rules
 from hubs.models import Hub, HubChangeRequest, HubTransition
+from hubs.rules import GENERAL
 from tests.conftest import make_user
 from tests.consultations.factories import SiteFactory
-from tests.hubs.conftest import hub_form_data
+from tests.hubs.conftest import AreaFactory, hub_form_data
 from tests.hubs.factories import HubFactory, link_staff
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +76,8 @@ def test_two_hour_days_refused_with_the_rule_named_and_nothing_saved(city_client
     data |= {"op-organization": "", "op-new_name": "NPO法人のこらない", "op-new_kind": "npo"}
     response = city_client.post(reverse("hubs:register"), data)
     assert response.status_code == 400
-    assert "開設時間の要件（一般型は1日5時間以上）" in response.content.decode()
+    hours = rules.hours_text(rules.in_force().min_daily_hours[GENERAL])
+    assert f"開設時間の要件（一般型は1日{hours}以上）" in response.content.decode()
     assert "何も保存していません" in response.content.decode()
     assert Service.objects.count() == services_before
     assert Organization.objects.count() == orgs_before
@@ -246,12 +251,14 @@ def test_hub_staff_propose_a_change_that_city_staff_accept(staff_client, own_hub
 
 
 def test_a_proposal_breaking_a_rule_is_refused_at_once(staff_client, own_hub):
+    minimum = rules.in_force().min_daily_hours[GENERAL]
+    short = (dt.datetime(2026, 1, 1, 10) + minimum - dt.timedelta(minutes=1)).time()
     response = staff_client.post(
         reverse("hubs:propose", args=[own_hub.pk]),
-        _proposal(own_hub, [(d, "10:00", "14:59") for d in range(5)]),
+        _proposal(own_hub, [(d, "10:00", f"{short:%H:%M}") for d in range(5)]),
     )
     assert response.status_code == 400
-    assert "1日5時間以上" in response.content.decode()
+    assert f"1日{rules.hours_text(minimum)}以上" in response.content.decode()
     assert not HubChangeRequest.objects.exists()
 
 
@@ -310,3 +317,109 @@ def test_admin_lists_and_edits_hubs_but_status_changes_go_through_the_log(city_c
     assert page.status_code == 200
     assert 'name="status"' not in page.content.decode()
     assert city_client.get(reverse("admin:hubs_hub_add")).status_code == 403
+
+
+def test_a_change_request_is_reviewed_as_a_diff_with_the_band_change_called_out(
+    staff_client, own_hub, client, city_staff
+):
+    staff_client.post(
+        reverse("hubs:propose", args=[own_hub.pk]),
+        _proposal(own_hub, [(d, "10:00", "16:00") for d in range(6)]),
+    )
+    change = HubChangeRequest.objects.get()
+    rows = {row.label: row for row in change.diff()}
+    assert rows["電話番号"].changed and rows["電話番号"].after == "0120-111-222"
+    assert not rows["従事者"].changed  # the same two people
+    band = rows["開設日数の区分"]
+    assert band.changed and band.is_band
+    assert own_hub.get_open_days_band_display() in band.before
+    assert dict(rules.band_choices(GENERAL))[rules.open_days_band(GENERAL, 6)] in band.after
+    client.force_login(city_staff)
+    body = client.get(reverse("hubs:detail", args=[own_hub.pk])).content.decode()
+    assert "開設日数の区分が変わります" in body and "<strong>0120-111-222</strong>" in body
+
+
+def test_a_diff_of_unchanged_hours_calls_out_no_band_change_and_escapes_what_was_typed(
+    own_hub, hub_staff, client, city_staff
+):
+    hours = [[p.weekday, f"{p.opens_at:%H:%M}", f"{p.closes_at:%H:%M}"] for p in own_hub.periods()]
+    change = HubChangeRequest.objects.create(
+        hub=own_hub, proposed_by=hub_staff, data={"phone": "<script>alert(1)</script>", "hours": hours}
+    )
+    rows = {row.label: row for row in change.diff()}
+    assert not rows["開設時間"].changed and not rows["開設日数の区分"].changed
+    assert rows["電話番号"].changed
+    client.force_login(city_staff)
+    body = client.get(reverse("hubs:detail", args=[own_hub.pk])).content.decode()
+    assert "&lt;script&gt;alert(1)" in body and "<script>alert(1)" not in body
+    assert "開設日数の区分が変わります" not in body
+
+
+# --- rows of hours and staff: added and removed without JavaScript ---
+def test_add_a_row_shows_the_page_again_as_typed_without_saving_or_errors(city_client):
+    data = hub_form_data(hours=[(0, "10:00", "16:00")]) | {"add_hours_row": "1", "service-name": ""}
+    response = city_client.post(reverse("hubs:register"), data)
+    body = response.content.decode()
+    assert response.status_code == 200 and not Hub.objects.exists()
+    assert 'name="hours-TOTAL_FORMS" value="2"' in body and 'name="hours-1-weekday"' in body
+    assert 'value="16:00"' in body  # what was typed is kept
+    assert "error-summary" not in body and "errorlist" not in body  # a row being filled is no error
+
+
+def test_a_row_ticked_for_removal_is_left_out(city_client):
+    data = hub_form_data(hours=[*[(d, "10:00", "16:00") for d in range(5)], (5, "10:00", "11:00")])
+    data["hours-5-DELETE"] = "on"  # the short Saturday would break the daily-hours rule
+    data["staff-2-name"], data["staff-2-kind"], data["staff-2-DELETE"] = "辞めた人", "qualified", "on"
+    data["staff-TOTAL_FORMS"] = 3
+    response = city_client.post(reverse("hubs:register"), data)
+    assert response.status_code == 302
+    hub = Hub.objects.get()
+    assert hub.open_days_per_week == 5 and not hub.staff.filter(name="辞めた人").exists()
+
+
+def test_an_absurd_row_count_is_capped_not_a_500(city_client):
+    data = hub_form_data() | {"add_staff_row": "1", "staff-TOTAL_FORMS": "abc"}
+    assert city_client.post(reverse("hubs:register"), data).status_code == 200
+
+
+# --- a new place located by typed coordinates (or a map click, which fills the same inputs) ---
+def test_a_new_place_keeps_its_typed_coordinates(city_client):
+    data = hub_form_data() | {
+        "place-location": "",
+        "place-new_name": "みなと公民館",
+        "place-new_address": "みどり市港1-2",
+        "place-new_area": AreaFactory().pk,
+        "place-new_latitude": "35.612345",
+        "place-new_longitude": "139.765432",
+    }
+    assert city_client.post(reverse("hubs:register"), data).status_code == 302
+    location = Hub.objects.get().service.location
+    assert (str(location.latitude), str(location.longitude)) == ("35.612345", "139.765432")
+
+
+@pytest.mark.parametrize(
+    ("lat", "lng", "message"),
+    [
+        ("139.76", "35.61", "緯度と経度が逆かもしれません"),  # swapped
+        ("35.61", "", "緯度と経度は両方入れてください"),
+        ("north", "139.7", "数値を入力してください"),
+    ],
+)
+def test_bad_coordinates_are_refused_and_nothing_saved(city_client, lat, lng, message):
+    data = hub_form_data() | {
+        "place-location": "",
+        "place-new_name": "みなと公民館",
+        "place-new_address": "みどり市港1-2",
+        "place-new_area": AreaFactory().pk,
+        "place-new_latitude": lat,
+        "place-new_longitude": lng,
+    }
+    response = city_client.post(reverse("hubs:register"), data)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not Hub.objects.exists()
+
+
+def test_the_form_cites_the_document_its_rules_come_from(city_client):
+    body = city_client.get(reverse("hubs:register")).content.decode()
+    source = rules.in_force().source
+    assert source.title in body and source.notice in body

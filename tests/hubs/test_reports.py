@@ -5,18 +5,22 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from facilities.models import SpecialHours
-from hubs.models import MonthlyReport
+from hubs.city import fiscal_year_of
+from hubs.forms import ReportForm
+from hubs.models import Hub, MonthlyReport, PopupPlaza
 from hubs.prefill import booked_attendance, report_prefill
 from hubs.selectors import add_months
 from tests.hubs.factories import HubFactory
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = {
+FIELDS = {  # every declared count (a new statistic starts at 0 here), then the ones these tests use
+    **dict.fromkeys(MonthlyReport.count_fields(), 0),
     "days_opened": 20,
     "parents": 150,
     "children_age0": 60,
@@ -37,6 +41,11 @@ def last_month() -> dt.date:
     return add_months(timezone.localdate().replace(day=1), -1)
 
 
+def as_recorded(hub, month, **changes) -> dict:
+    """The form data with the counts the portal recorded, so submitting raises no warning."""
+    return {**FIELDS, **report_prefill(hub, month), **changes}
+
+
 def url(hub, month):
     return reverse("hubs:report_edit", args=[hub.pk, month.year, month.month])
 
@@ -53,13 +62,18 @@ def test_prefill_counts_open_days_from_the_schedule_less_closed_dates():
 
 
 def test_prefill_counts_popup_dates_of_the_month(city_staff):
-    from hubs import services
-    from hubs.rules import PopupDay
-    from tests.hubs.factories import LocationFactory
 
     hub = HubFactory(addon_popup=True)
-    days = [PopupDay(dt.date(2026, 6, 2) + dt.timedelta(weeks=w), dt.time(10), dt.time(15)) for w in range(6)]
-    services.popup_create(by=city_staff, hub=hub, location=LocationFactory(), days=days)
+    popup = PopupPlaza.objects.create(hub=hub, service=HubFactory().service)
+    SpecialHours.objects.bulk_create(  # dates of months past, as registered back then
+        SpecialHours(
+            service=popup.service,
+            date=dt.date(2026, 6, 2) + dt.timedelta(weeks=w),
+            opens_at=dt.time(10),
+            closes_at=dt.time(15),
+        )
+        for w in range(6)
+    )
     assert report_prefill(hub, dt.date(2026, 6, 1))["popup_days"] == 5
     assert report_prefill(hub, dt.date(2026, 7, 1))["popup_days"] == 1
 
@@ -99,7 +113,7 @@ def test_hub_staff_see_a_prefilled_form_then_submit(staff_client, own_hub, hub_s
     response = staff_client.get(url(own_hub, month))
     assert response.status_code == 200
     assert response.context["form"].initial["days_opened"] == report_prefill(own_hub, month)["days_opened"]
-    response = staff_client.post(url(own_hub, month), {**FIELDS, "submit": "1"})
+    response = staff_client.post(url(own_hub, month), as_recorded(own_hub, month, submit="1"))
     report = MonthlyReport.objects.get(hub=own_hub, month=month)
     assert response.status_code == 302
     assert report.status == MonthlyReport.Status.SUBMITTED and report.submitted_by == hub_staff
@@ -112,7 +126,7 @@ def test_saving_a_draft_keeps_it_editable(staff_client, own_hub):
     month = last_month()
     staff_client.post(url(own_hub, month), {**FIELDS, "save": "1"})
     assert MonthlyReport.objects.get().status == MonthlyReport.Status.DRAFT
-    staff_client.post(url(own_hub, month), {**FIELDS, "parents": 151, "submit": "1"})
+    staff_client.post(url(own_hub, month), as_recorded(own_hub, month, parents=151, submit="1"))
     report = MonthlyReport.objects.get()
     assert report.parents == 151 and report.status == MonthlyReport.Status.SUBMITTED
 
@@ -187,7 +201,9 @@ def test_hub_staff_correct_a_returned_report(staff_client, own_hub):
     report = _submitted(own_hub)
     report.status = MonthlyReport.Status.RETURNED
     report.save()
-    staff_client.post(url(own_hub, report.month), {**FIELDS, "consultations": 14, "submit": "1"})
+    staff_client.post(
+        url(own_hub, report.month), as_recorded(own_hub, report.month, consultations=14, submit="1")
+    )
     report.refresh_from_db()
     assert report.status == MonthlyReport.Status.SUBMITTED and report.consultations == 14
 
@@ -205,3 +221,69 @@ def test_a_month_without_courses_is_flagged(city_client):
     assert report.no_courses
     response = city_client.get(reverse("hubs:report_detail", args=[report.pk]))
     assert "この月は講習等を実施していません" in response.content.decode()
+
+
+def _course_with_attendees(hub, month: dt.date, attendees: int) -> None:
+    from facilities.bookings.models import Booking
+    from tests.bookings.factories import SessionFactory
+
+    start = timezone.make_aware(dt.datetime.combine(month.replace(day=10), dt.time(10)))
+    session = SessionFactory(service=hub.service, starts_at=start)
+    for _ in range(attendees):
+        Booking.objects.create(session=session, walk_in_name="来場者", status="confirmed", attended=True)
+
+
+def test_submitting_counts_that_differ_from_the_records_warns_first_and_saves_nothing(staff_client, own_hub):
+    month = last_month()
+    _course_with_attendees(own_hub, month, 3)
+    data = as_recorded(own_hub, month, courses_held=0, course_attendance=0, submit="1")
+    response = staff_client.post(url(own_hub, month), data)
+    body = response.content.decode()
+    assert response.status_code == 200 and "ポータルの記録と違う数があります" in body
+    assert all(str(MonthlyReport.label(name)) in body for name in ("courses_held", "course_attendance"))
+    assert not MonthlyReport.objects.exists()
+    assert 'name="courses_held" value="0"' in body  # what was typed is kept
+
+    del data["submit"]
+    response = staff_client.post(url(own_hub, month), {**data, "submit_anyway": "1"})
+    assert response.status_code == 302
+    report = MonthlyReport.objects.get()
+    assert report.status == MonthlyReport.Status.SUBMITTED and report.courses_held == 0
+
+
+def test_a_draft_is_saved_without_the_warning(staff_client, own_hub):
+    month = last_month()
+    _course_with_attendees(own_hub, month, 3)
+    data = as_recorded(own_hub, month, courses_held=0, course_attendance=0, save="1")
+    assert staff_client.post(url(own_hub, month), data).status_code == 302
+    assert MonthlyReport.objects.get().status == MonthlyReport.Status.DRAFT
+
+
+def test_the_month_to_file_is_preselected(staff_client, own_hub, city_staff):
+    from hubs import services
+
+    services.hub_transition(by=city_staff, hub=own_hub, to_status=Hub.Status.UNDER_REVIEW)
+    services.hub_transition(by=city_staff, hub=own_hub, to_status=Hub.Status.APPROVED)
+    response = staff_client.get(reverse("hubs:report_list", args=[own_hub.pk]))
+    assert f'value="{last_month():%Y-%m}"' in response.content.decode()
+
+
+def test_every_count_of_the_model_is_declared_once_and_drives_form_detail_and_csv(city_client):
+    counts = [
+        f.name
+        for f in MonthlyReport._meta.fields
+        if isinstance(f, models.PositiveIntegerField | models.PositiveSmallIntegerField)
+    ]
+    declared = MonthlyReport.count_fields()
+    assert sorted(declared) == sorted(counts) and len(set(declared)) == len(declared)
+    form = ReportForm()
+    assert [[f.name for f in fields] for _legend, fields in form.fieldsets()] == [
+        list(g.fields) for g in MonthlyReport.GROUPS
+    ]
+    report = _submitted(HubFactory(status=Hub.Status.APPROVED))
+    detail = city_client.get(reverse("hubs:report_detail", args=[report.pk])).content.decode()
+    csv_text = city_client.get(
+        reverse("hubs:annual_csv"), {"year": fiscal_year_of(report.month)}
+    ).content.decode()
+    for name in declared:
+        assert str(MonthlyReport.label(name)) in detail and str(MonthlyReport.label(name)) in csv_text

@@ -16,11 +16,17 @@ pytestmark = pytest.mark.django_db
 def test_signup_makes_a_parent_who_must_verify_the_email(client):
     response = client.post(
         reverse("account_signup"),
-        {"email": "new@example.test", "password1": "sora-to-umi-42", "password2": "sora-to-umi-42"},
+        {
+            "email": "new@example.test",
+            "display_name": "そら",
+            "password1": "sora-to-umi-42",
+            "password2": "sora-to-umi-42",
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(email="new@example.test")
     assert user.role == Role.PARENT
+    assert user.display_name == "そら"
     assert len(mail.outbox) == 1
     assert "new@example.test" in mail.outbox[0].to
     # Not verified yet: logging in leads to the "verify your email" page, not into the portal.

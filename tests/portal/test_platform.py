@@ -109,6 +109,16 @@ def test_compose_runs_web_worker_beat_on_one_image_with_postgres_and_redis():
     assert app_services[0]["environment"]["DEBUG"] == "false"
 
 
+def test_compose_sizes_postgres_for_the_directory():
+    postgres = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["postgres"]
+    words = postgres["command"].split()
+    settings_given = dict(
+        part.split("=", 1) for flag, part in zip(words, words[1:], strict=False) if flag == "-c"
+    )
+    assert {"shared_buffers", "effective_cache_size", "work_mem", "random_page_cost"} <= set(settings_given)
+    assert settings_given["shared_buffers"].endswith("1GB}")  # a default, overridable per host
+
+
 @pytest.mark.django_db
 def test_home_tells_a_parent_what_the_portal_offers(client):
     response = client.get(reverse("portal:home"))

@@ -17,8 +17,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
 
+from facilities.bookings.kinds import Course
 from facilities.bookings.models import Session
-from facilities.bookings.services import default_window
 from facilities.models import Area, Category, Location, Organization, Service, SpecialHours, WeeklyHours
 from facilities.search import merge_pending_grams, set_search_data
 
@@ -419,14 +419,14 @@ class Command(BaseCommand):
         rng: random.Random, service: Service, today: dt.date, weekday: int, opens: dt.time
     ) -> list[Session]:
         """A bookable service's next three weekly 回 (a 2-hour slot at opening time), open for booking."""
-        # From the day after tomorrow: booking closes at 17:00 the day before (default_window).
+        # From the day after tomorrow: booking closes at 17:00 the day before (the Course policy's window).
         first = today + dt.timedelta(days=2)
         day = first + dt.timedelta(days=(weekday - first.weekday()) % 7)
         tz = timezone.get_current_timezone()
         rows = []
         for week in range(3):
             starts_at = dt.datetime.combine(day + dt.timedelta(weeks=week), opens, tzinfo=tz)
-            opens_at, closes_at, cancel_cutoff = default_window(starts_at)
+            opens_at, closes_at, cancel_cutoff = Course().window(starts_at)
             rows.append(
                 Session(
                     service=service,

@@ -35,7 +35,7 @@ def drop_trigger(apps, schema_editor) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0001_initial'),
+        ('portal', '0002_user_reminder_mails'),
     ]
 
     operations = [
@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 ('data', models.JSONField(blank=True, default=dict, verbose_name='変更の内容')),
                 ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IPアドレス')),
                 ('user_agent', models.CharField(blank=True, max_length=300, verbose_name='ブラウザ')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作した人')),
+                ('by', models.ForeignKey(blank=True, null=True, db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作した人')),
             ],
             options={
                 'verbose_name': '監査ログ',

@@ -10,6 +10,10 @@ DROP FUNCTION IF EXISTS consultations_auditentry_append_only();
 """
 
 
+# MailLog kinds and the mailer's message names (the templates consultations/email/<name>_*.txt).
+MESSAGE_OF_KIND = {"monthly_report": "monthly_report", "digest": "digest", "erasure": "erasure_notice"}
+
+
 def copy_rows(apps, schema_editor) -> None:
     OldEntry = apps.get_model("consultations", "AuditEntry")
     Entry = apps.get_model("portal", "AuditEntry")
@@ -42,7 +46,7 @@ def copy_rows(apps, schema_editor) -> None:
     sites = dict(Specialist.objects.values_list("user_id", "site_id"))
     OutgoingMail.objects.bulk_create(
         OutgoingMail(
-            message=f"consultations/{log.kind}",
+            message=f"consultations/{MESSAGE_OF_KIND[log.kind]}",
             about_type="consultations.usersupportsite" if log.kind == "monthly_report" else "",
             about_id=sites.get(log.recipient_id, 0) if log.kind == "monthly_report" else 0,
             occasion=f"{log.period:%Y-%m}" if log.kind == "monthly_report" else log.period.isoformat(),
@@ -63,8 +67,8 @@ def drop_trigger(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("consultations", "0004_referral_booking"),
-        ("portal", "0002_audit_entry_and_outgoing_mail"),
+        ("consultations", "0006_consultation_request"),
+        ("portal", "0003_audit_entry_and_outgoing_mail"),
     ]
 
     operations = [

@@ -46,8 +46,8 @@ def copy_sent(apps, schema_editor) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0001_initial'),
-        ('portal', '0002_audit_entry_and_outgoing_mail'),
+        ('bookings', '0002_session_kind'),
+        ('portal', '0003_audit_entry_and_outgoing_mail'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
