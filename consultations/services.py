@@ -54,6 +54,13 @@ def ensure_writable(case: Case) -> None:
         raise ValidationError(case.read_only_reason)
 
 
+def _audit_case(
+    case: Case, *, by, origin: Origin, detail: str, action: str = AuditEntry.Action.UPDATE
+) -> None:
+    """A case's entry in the audit log: named by its number, placed at its site (実施場所)."""
+    audit.record(action=action, target=case, by=by, place=case.site, detail=detail, origin=origin)
+
+
 @dataclass
 class Household:
     """世帯: who a new case is about, as typed on the logging screen."""
@@ -140,14 +147,7 @@ def contact_log(
     if case is None:
         assert household is not None
         case = _case_open(site=site, actor=actor, household=household, opened_at=contacted_at)
-        audit.record(
-            action=AuditEntry.Action.CREATE,
-            target=case,
-            by=actor,
-            place=case.site,
-            detail=_("ケース受付"),
-            origin=origin,
-        )
+        _audit_case(case, by=actor, origin=origin, detail=_("ケース受付"), action=AuditEntry.Action.CREATE)
     elif case.status == Case.Status.RECEIVED:
         case.status = Case.Status.IN_PROGRESS
         case.save(update_fields=["status", "updated_at"])
@@ -187,9 +187,7 @@ def contact_log(
         follow_up.full_clean()
         follow_up.save()
         detail += _("・フォローアップ")
-    audit.record(
-        action=AuditEntry.Action.UPDATE, target=case, by=actor, place=case.site, detail=detail, origin=origin
-    )
+    _audit_case(case, by=actor, origin=origin, detail=detail)
     return contact
 
 
@@ -228,14 +226,7 @@ def case_update(*, case: Case, actor, origin: Origin, fields: dict, detail: str 
         setattr(case, name, value)
     case.full_clean()
     case.save()
-    audit.record(
-        action=AuditEntry.Action.UPDATE,
-        target=case,
-        by=actor,
-        place=case.site,
-        detail=detail or _("ケース情報を更新"),
-        origin=origin,
-    )
+    _audit_case(case, by=actor, origin=origin, detail=detail or _("ケース情報を更新"))
     return case
 
 
@@ -254,13 +245,11 @@ def case_close(*, case: Case, actor, origin: Origin, reason: str, closed_on: dt.
         case.refresh_from_db(fields=["status", "closing_reason", "closed_on", "closed_recorded_at"])
         raise
     case.save()
-    audit.record(
-        action=AuditEntry.Action.UPDATE,
-        target=case,
+    _audit_case(
+        case,
         by=actor,
-        place=case.site,
-        detail=_("終結（%(reason)s）") % {"reason": case.get_closing_reason_display()},
         origin=origin,
+        detail=_("終結（%(reason)s）") % {"reason": case.get_closing_reason_display()},
     )
     return case
 
@@ -275,14 +264,7 @@ def case_reopen(*, case: Case, actor, origin: Origin) -> Case:
     case.status, case.closing_reason = Case.Status.IN_PROGRESS, ""
     case.closed_on, case.closed_recorded_at = None, None
     case.save(update_fields=["status", "closing_reason", "closed_on", "closed_recorded_at", "updated_at"])
-    audit.record(
-        action=AuditEntry.Action.UPDATE,
-        target=case,
-        by=actor,
-        place=case.site,
-        detail=_("再開"),
-        origin=origin,
-    )
+    _audit_case(case, by=actor, origin=origin, detail=_("再開"))
     return case
 
 
@@ -333,14 +315,7 @@ def case_merge(*, target: Case, source: Case, actor, origin: Origin) -> Case:
         (target, _("ケース %(number)s を統合") % {"number": source.number}),
         (source, _("ケース %(number)s に統合") % {"number": target.number}),
     ):
-        audit.record(
-            action=AuditEntry.Action.UPDATE,
-            target=case,
-            by=actor,
-            place=case.site,
-            detail=detail,
-            origin=origin,
-        )
+        _audit_case(case, by=actor, origin=origin, detail=detail)
     return target
 
 
@@ -371,14 +346,7 @@ def referral_create(
     )
     referral.full_clean()
     referral.save()
-    audit.record(
-        action=AuditEntry.Action.UPDATE,
-        target=case,
-        by=actor,
-        place=case.site,
-        detail=_("紹介を記録"),
-        origin=origin,
-    )
+    _audit_case(case, by=actor, origin=origin, detail=_("紹介を記録"))
     return referral
 
 
@@ -398,13 +366,11 @@ def referral_record_outcome(
     )
     referral.full_clean()
     referral.save(update_fields=["outcome", "outcome_on"])
-    audit.record(
-        action=AuditEntry.Action.UPDATE,
-        target=referral.case,
+    _audit_case(
+        referral.case,
         by=actor,
-        place=referral.case.site,
-        detail=_("紹介の結果: %(outcome)s") % {"outcome": referral.get_outcome_display()},
         origin=origin,
+        detail=_("紹介の結果: %(outcome)s") % {"outcome": referral.get_outcome_display()},
     )
     return referral
 
@@ -422,14 +388,7 @@ def follow_up_create(
     )
     follow_up.full_clean()
     follow_up.save()
-    audit.record(
-        action=AuditEntry.Action.UPDATE,
-        target=case,
-        by=actor,
-        place=case.site,
-        detail=_("フォローアップを追加"),
-        origin=origin,
-    )
+    _audit_case(case, by=actor, origin=origin, detail=_("フォローアップを追加"))
     return follow_up
 
 
@@ -440,14 +399,7 @@ def follow_up_complete(*, follow_up: FollowUp, actor, origin: Origin) -> FollowU
     if follow_up.done_at is None:
         follow_up.done_at = timezone.now()
         follow_up.save(update_fields=["done_at"])
-        audit.record(
-            action=AuditEntry.Action.UPDATE,
-            target=follow_up.case,
-            by=actor,
-            place=follow_up.case.site,
-            detail=_("フォローアップ完了"),
-            origin=origin,
-        )
+        _audit_case(follow_up.case, by=actor, origin=origin, detail=_("フォローアップ完了"))
     return follow_up
 
 
@@ -458,14 +410,7 @@ def follow_up_reopen(*, follow_up: FollowUp, actor, origin: Origin) -> FollowUp:
     if follow_up.done_at is not None:
         follow_up.done_at = None
         follow_up.save(update_fields=["done_at"])
-        audit.record(
-            action=AuditEntry.Action.UPDATE,
-            target=follow_up.case,
-            by=actor,
-            place=follow_up.case.site,
-            detail=_("フォローアップの完了を取り消し"),
-            origin=origin,
-        )
+        _audit_case(follow_up.case, by=actor, origin=origin, detail=_("フォローアップの完了を取り消し"))
     return follow_up
 
 
@@ -511,14 +456,7 @@ def referral_book(*, referral: Referral, session, child, actor, origin: Origin):
         raise ValidationError({"session": _("このお子さんはこの回をすでに予約しています。")})
     referral.booking = booking
     referral.save(update_fields=["booking"])
-    audit.record(
-        action=AuditEntry.Action.UPDATE,
-        target=case,
-        by=actor,
-        place=case.site,
-        detail=_("代理予約: %(session)s") % {"session": session},
-        origin=origin,
-    )
+    _audit_case(case, by=actor, origin=origin, detail=_("代理予約: %(session)s") % {"session": session})
     return booking
 
 
@@ -546,14 +484,7 @@ def case_anonymize(*, case: Case, actor=None, origin: Origin = SYSTEM) -> Case:
     case.save(
         update_fields=["due_date", "parent_account", "booking_consent_on", "anonymized_at", "updated_at"]
     )
-    audit.record(
-        action=AuditEntry.Action.ANONYMIZE,
-        target=case,
-        by=actor,
-        place=case.site,
-        detail=_("保存期間の経過"),
-        origin=origin,
-    )
+    _audit_case(case, by=actor, origin=origin, detail=_("保存期間の経過"), action=AuditEntry.Action.ANONYMIZE)
     return case
 
 
@@ -668,12 +599,10 @@ def consultation_request_take(*, request: ConsultationRequest, by, origin: Origi
         request.status = ConsultationRequest.Status.TAKEN
         request.taken_by, request.taken_at = by, timezone.now()
         request.save(update_fields=["status", "taken_by", "taken_at"])
-        audit.record(
-            action=AuditEntry.Action.UPDATE,
-            target=request,
+        _audit_case(
+            request,
             by=by,
-            place=request.site,
-            detail=_("相談の申し込みを受付: %(request)s") % {"request": request},
             origin=origin,
+            detail=_("相談の申し込みを受付: %(request)s") % {"request": request},
         )
     return request
