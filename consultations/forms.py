@@ -330,7 +330,7 @@ AUDITED_MODELS = [
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.CharField(label=_("操作した人（メール）"), required=False)
+    by = forms.CharField(label=_("操作した人（メール）"), required=False)
     case = forms.IntegerField(label=_("ケース番号"), required=False, min_value=1)
     action = forms.ChoiceField(label=_("操作"), required=False)
     target_type = forms.ChoiceField(label=_("記録の種類"), required=False)

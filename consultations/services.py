@@ -86,7 +86,7 @@ def _check_referral_service(service: Service | None, errors: dict) -> None:
 def contact_log(
     *,
     site: UserSupportSite,
-    actor,
+    by,
     origin: Origin,
     contacted_at: dt.datetime,
     channel: str,
@@ -146,8 +146,8 @@ def contact_log(
 
     if case is None:
         assert household is not None
-        case = _case_open(site=site, actor=actor, household=household, opened_at=contacted_at)
-        _audit_case(case, by=actor, origin=origin, detail=_("ケース受付"), action=AuditEntry.Action.CREATE)
+        case = _case_open(site=site, by=by, household=household, opened_at=contacted_at)
+        _audit_case(case, by=by, origin=origin, detail=_("ケース受付"), action=AuditEntry.Action.CREATE)
     elif case.status == Case.Status.RECEIVED:
         case.status = Case.Status.IN_PROGRESS
         case.save(update_fields=["status", "updated_at"])
@@ -155,7 +155,7 @@ def contact_log(
         case.save(update_fields=["updated_at"])
 
     contact = Contact(
-        case=case, contacted_at=contacted_at, channel=channel, specialist=actor, notes=notes.strip()
+        case=case, contacted_at=contacted_at, channel=channel, specialist=by, notes=notes.strip()
     )
     contact.full_clean()
     contact.save()
@@ -181,22 +181,22 @@ def contact_log(
             case=case,
             contact=contact,
             due_on=follow_up_due_on,
-            assignee=actor,
+            assignee=by,
             description=follow_up_description.strip(),
         )
         follow_up.full_clean()
         follow_up.save()
         detail += _("・フォローアップ")
-    _audit_case(case, by=actor, origin=origin, detail=detail)
+    _audit_case(case, by=by, origin=origin, detail=detail)
     return contact
 
 
-def _case_open(*, site: UserSupportSite, actor, household: Household, opened_at: dt.datetime) -> Case:
+def _case_open(*, site: UserSupportSite, by, household: Household, opened_at: dt.datetime) -> Case:
     case = Case(
         site=site,
         area=household.area,
         due_date=household.due_date,
-        created_by=actor,
+        created_by=by,
         created_at=opened_at,
         status=Case.Status.RECEIVED,
     )
@@ -219,19 +219,19 @@ def _case_open(*, site: UserSupportSite, actor, household: Household, opened_at:
 
 
 @transaction.atomic
-def case_update(*, case: Case, actor, origin: Origin, fields: dict, detail: str = "") -> Case:
+def case_update(*, case: Case, by, origin: Origin, fields: dict, detail: str = "") -> Case:
     """ケース情報の更新 (地区, 出産予定日, ポータルのアカウント, 代理予約の同意)."""
     ensure_writable(case)
     for name, value in fields.items():
         setattr(case, name, value)
     case.full_clean()
     case.save()
-    _audit_case(case, by=actor, origin=origin, detail=detail or _("ケース情報を更新"))
+    _audit_case(case, by=by, origin=origin, detail=detail or _("ケース情報を更新"))
     return case
 
 
 @transaction.atomic
-def case_close(*, case: Case, actor, origin: Origin, reason: str, closed_on: dt.date | None = None) -> Case:
+def case_close(*, case: Case, by, origin: Origin, reason: str, closed_on: dt.date | None = None) -> Case:
     """終結: close the case with a reason. The closing date may not precede the first contact nor lie
     in the future (the model checks); when it was *recorded* is kept, as erasure counts from both.
     Open follow-ups stay visible on the timeline."""
@@ -247,7 +247,7 @@ def case_close(*, case: Case, actor, origin: Origin, reason: str, closed_on: dt.
     case.save()
     _audit_case(
         case,
-        by=actor,
+        by=by,
         origin=origin,
         detail=_("終結（%(reason)s）") % {"reason": case.get_closing_reason_display()},
     )
@@ -255,7 +255,7 @@ def case_close(*, case: Case, actor, origin: Origin, reason: str, closed_on: dt.
 
 
 @transaction.atomic
-def case_reopen(*, case: Case, actor, origin: Origin) -> Case:
+def case_reopen(*, case: Case, by, origin: Origin) -> Case:
     """再開: a closed case becomes 対応中 again, so it can be written to (never an anonymized one)."""
     if case.anonymized_at is not None or case.status != Case.Status.CLOSED:
         raise ValidationError(_("再開できるのは、匿名化していない終結したケースだけです。"))
@@ -264,12 +264,12 @@ def case_reopen(*, case: Case, actor, origin: Origin) -> Case:
     case.status, case.closing_reason = Case.Status.IN_PROGRESS, ""
     case.closed_on, case.closed_recorded_at = None, None
     case.save(update_fields=["status", "closing_reason", "closed_on", "closed_recorded_at", "updated_at"])
-    _audit_case(case, by=actor, origin=origin, detail=_("再開"))
+    _audit_case(case, by=by, origin=origin, detail=_("再開"))
     return case
 
 
 @transaction.atomic
-def case_merge(*, target: Case, source: Case, actor, origin: Origin) -> Case:
+def case_merge(*, target: Case, source: Case, by, origin: Origin) -> Case:
     """世帯の統合: one family recorded twice. Everything of ``source`` moves into ``target``
     (guardians and children already there are not copied twice); ``source`` stays as a closed record
     pointing at ``target``, so its audit trail and case number remain."""
@@ -315,7 +315,7 @@ def case_merge(*, target: Case, source: Case, actor, origin: Origin) -> Case:
         (target, _("ケース %(number)s を統合") % {"number": source.number}),
         (source, _("ケース %(number)s に統合") % {"number": target.number}),
     ):
-        _audit_case(case, by=actor, origin=origin, detail=detail)
+        _audit_case(case, by=by, origin=origin, detail=detail)
     return target
 
 
@@ -323,7 +323,7 @@ def case_merge(*, target: Case, source: Case, actor, origin: Origin) -> Case:
 def referral_create(
     *,
     case: Case,
-    actor,
+    by,
     origin: Origin,
     need: Need,
     service: Service | None,
@@ -346,13 +346,13 @@ def referral_create(
     )
     referral.full_clean()
     referral.save()
-    _audit_case(case, by=actor, origin=origin, detail=_("紹介を記録"))
+    _audit_case(case, by=by, origin=origin, detail=_("紹介を記録"))
     return referral
 
 
 @transaction.atomic
 def referral_record_outcome(
-    *, referral: Referral, actor, origin: Origin, outcome: str, outcome_on: dt.date | None = None
+    *, referral: Referral, by, origin: Origin, outcome: str, outcome_on: dt.date | None = None
 ) -> Referral:
     """紹介の結果: 利用につながった / つながらなかった, with the date it was confirmed."""
     ensure_writable(referral.case)
@@ -368,7 +368,7 @@ def referral_record_outcome(
     referral.save(update_fields=["outcome", "outcome_on"])
     _audit_case(
         referral.case,
-        by=actor,
+        by=by,
         origin=origin,
         detail=_("紹介の結果: %(outcome)s") % {"outcome": referral.get_outcome_display()},
     )
@@ -377,46 +377,44 @@ def referral_record_outcome(
 
 @transaction.atomic
 def follow_up_create(
-    *, case: Case, actor, origin: Origin, due_on: dt.date, description: str, assignee=None
+    *, case: Case, by, origin: Origin, due_on: dt.date, description: str, assignee=None
 ) -> FollowUp:
     """フォローアップを追加, assigned to a specialist of the case's site (the author by default)."""
     ensure_writable(case)
     if assignee is not None and not Specialist.objects.filter(user=assignee, site_id=case.site_id).exists():
         raise ValidationError({"assignee": _("このケースの実施場所の専門員を選んでください。")})
-    follow_up = FollowUp(
-        case=case, due_on=due_on, description=description.strip(), assignee=assignee or actor
-    )
+    follow_up = FollowUp(case=case, due_on=due_on, description=description.strip(), assignee=assignee or by)
     follow_up.full_clean()
     follow_up.save()
-    _audit_case(case, by=actor, origin=origin, detail=_("フォローアップを追加"))
+    _audit_case(case, by=by, origin=origin, detail=_("フォローアップを追加"))
     return follow_up
 
 
 @transaction.atomic
-def follow_up_complete(*, follow_up: FollowUp, actor, origin: Origin) -> FollowUp:
+def follow_up_complete(*, follow_up: FollowUp, by, origin: Origin) -> FollowUp:
     """フォローアップ完了. Completing twice keeps the first completion time."""
     ensure_writable(follow_up.case)
     if follow_up.done_at is None:
         follow_up.done_at = timezone.now()
         follow_up.save(update_fields=["done_at"])
-        _audit_case(follow_up.case, by=actor, origin=origin, detail=_("フォローアップ完了"))
+        _audit_case(follow_up.case, by=by, origin=origin, detail=_("フォローアップ完了"))
     return follow_up
 
 
 @transaction.atomic
-def follow_up_reopen(*, follow_up: FollowUp, actor, origin: Origin) -> FollowUp:
+def follow_up_reopen(*, follow_up: FollowUp, by, origin: Origin) -> FollowUp:
     """完了を取り消す (undo): a follow-up marked done by mistake is due again."""
     ensure_writable(follow_up.case)
     if follow_up.done_at is not None:
         follow_up.done_at = None
         follow_up.save(update_fields=["done_at"])
-        _audit_case(follow_up.case, by=actor, origin=origin, detail=_("フォローアップの完了を取り消し"))
+        _audit_case(follow_up.case, by=by, origin=origin, detail=_("フォローアップの完了を取り消し"))
     return follow_up
 
 
 @transaction.atomic
 def cooperation_activity_create(
-    *, site: UserSupportSite, actor, held_on: dt.date, partners: str, topic: str, outcome: str = ""
+    *, site: UserSupportSite, by, held_on: dt.date, partners: str, topic: str, outcome: str = ""
 ) -> CooperationActivity:
     """地域連携の記録 (基本型 sites only; the model refuses other types)."""
     activity = CooperationActivity(
@@ -425,7 +423,7 @@ def cooperation_activity_create(
         partners=partners.strip(),
         topic=topic.strip(),
         outcome=outcome.strip(),
-        recorded_by=actor,
+        recorded_by=by,
     )
     activity.full_clean()
     activity.save()
@@ -433,7 +431,7 @@ def cooperation_activity_create(
 
 
 @transaction.atomic
-def referral_book(*, referral: Referral, session, child, actor, origin: Origin):
+def referral_book(*, referral: Referral, session, child, by, origin: Origin):
     """代理予約: book a session of the referred service for the family, with the parent's consent.
 
     The one place that calls the booking feature; its own rules (capacity, waitlist, age, window)
@@ -449,14 +447,14 @@ def referral_book(*, referral: Referral, session, child, actor, origin: Origin):
         raise ValidationError({"session": _("紹介先のサービスの回を選んでください。")})
     if child.parent_id != case.parent_account_id:
         raise ValidationError({"child": _("このお子さんは選べません。")})
-    booking = booking_create(session=session, parent=case.parent_account, child=child, by=actor)
+    booking = booking_create(session=session, parent=case.parent_account, child=child, by=by)
     if booking.is_repeat and booking.pk != referral.booking_id:
         # The family already holds this seat (booked it themselves, or through another referral):
         # it is theirs, not one made for them.
         raise ValidationError({"session": _("このお子さんはこの回をすでに予約しています。")})
     referral.booking = booking
     referral.save(update_fields=["booking"])
-    _audit_case(case, by=actor, origin=origin, detail=_("代理予約: %(session)s") % {"session": session})
+    _audit_case(case, by=by, origin=origin, detail=_("代理予約: %(session)s") % {"session": session})
     return booking
 
 
@@ -468,7 +466,7 @@ def _first_of_month(value: dt.date | None) -> dt.date | None:
 
 
 @transaction.atomic
-def case_anonymize(*, case: Case, actor=None, origin: Origin = SYSTEM) -> Case:
+def case_anonymize(*, case: Case, by=None, origin: Origin = SYSTEM) -> Case:
     """匿名化: erase names, contacts and free text; keep every count the statistics read (dates of
     contacts, needs, actions, referrals, area, and whether there is a child or a pregnancy)."""
     case.guardians.update(name="", name_kana="", kana_key="", phone="", email="", phone_digits="")
@@ -484,7 +482,7 @@ def case_anonymize(*, case: Case, actor=None, origin: Origin = SYSTEM) -> Case:
     case.save(
         update_fields=["due_date", "parent_account", "booking_consent_on", "anonymized_at", "updated_at"]
     )
-    _audit_case(case, by=actor, origin=origin, detail=_("保存期間の経過"), action=AuditEntry.Action.ANONYMIZE)
+    _audit_case(case, by=by, origin=origin, detail=_("保存期間の経過"), action=AuditEntry.Action.ANONYMIZE)
     return case
 
 

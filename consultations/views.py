@@ -158,7 +158,7 @@ def contact_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             contact = services.contact_log(
                 site=site,
-                actor=request.user,
+                by=request.user,
                 origin=Origin.of(request),
                 case=case,
                 household=household,
@@ -258,7 +258,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
             fields = {name: form.cleaned_data[name] for name in ("area", "due_date", "booking_consent_on")}
             fields["parent_account"] = form.instance.parent_account
             try:
-                services.case_update(case=case, actor=request.user, origin=Origin.of(request), fields=fields)
+                services.case_update(case=case, by=request.user, origin=Origin.of(request), fields=fields)
             except ValidationError as error:
                 transaction.set_rollback(True)
                 _add_errors(form, error)
@@ -283,7 +283,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.case_close(
                 case=case,
-                actor=request.user,
+                by=request.user,
                 origin=Origin.of(request),
                 reason=form.cleaned_data["reason"],
                 closed_on=form.cleaned_data["closed_on"],
@@ -302,7 +302,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
 def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)
     try:
-        services.case_reopen(case=case, actor=request.user, origin=Origin.of(request))
+        services.case_reopen(case=case, by=request.user, origin=Origin.of(request))
     except ValidationError as error:
         _message_errors(request, error)
     else:
@@ -323,7 +323,7 @@ def case_merge(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("source", _("この実施場所にその番号のケースはありません。"))
         else:
             try:
-                services.case_merge(target=case, source=source, actor=request.user, origin=Origin.of(request))
+                services.case_merge(target=case, source=source, by=request.user, origin=Origin.of(request))
             except ValidationError as error:
                 _add_errors(form, error)
             else:
@@ -344,7 +344,7 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.referral_create(
                 case=case,
-                actor=request.user,
+                by=request.user,
                 origin=Origin.of(request),
                 need=form.cleaned_data["need"],
                 service=None if form.cleaned_data["no_suitable_service"] else form.cleaned_data["service"],
@@ -370,7 +370,7 @@ def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.referral_record_outcome(
                 referral=referral,
-                actor=request.user,
+                by=request.user,
                 origin=Origin.of(request),
                 outcome=form.cleaned_data["outcome"],
                 outcome_on=form.cleaned_data["outcome_on"],
@@ -401,7 +401,7 @@ def referral_book(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             booking = services.referral_book(
-                referral=referral, actor=request.user, origin=Origin.of(request), **form.cleaned_data
+                referral=referral, by=request.user, origin=Origin.of(request), **form.cleaned_data
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -425,7 +425,7 @@ def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.follow_up_create(
-                case=case, actor=request.user, origin=Origin.of(request), **form.cleaned_data
+                case=case, by=request.user, origin=Origin.of(request), **form.cleaned_data
             )
         except ValidationError as error:
             _message_errors(request, error)
@@ -454,7 +454,7 @@ def _follow_up_change(request: HttpRequest, pk: int, change, done_message: str) 
     """完了 / 取り消し, then back to where the button was (the case, the case list or the upcoming list)."""
     follow_up = _get_follow_up(request, pk)
     try:
-        change(follow_up=follow_up, actor=request.user, origin=Origin.of(request))
+        change(follow_up=follow_up, by=request.user, origin=Origin.of(request))
     except ValidationError as error:
         _message_errors(request, error)
     else:
@@ -492,7 +492,7 @@ def cooperation(request: HttpRequest) -> HttpResponse:
     form = forms.CooperationActivityForm(request.POST or None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.cooperation_activity_create(site=site, actor=request.user, **form.cleaned_data)
+            services.cooperation_activity_create(site=site, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -591,8 +591,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     entries = AuditEntry.objects.select_related("by")
     if form.is_valid():
         data = form.cleaned_data
-        if data["actor"]:
-            entries = entries.filter(by__email__icontains=data["actor"])
+        if data["by"]:
+            entries = entries.filter(by__email__icontains=data["by"])
         if data["case"]:
             entries = entries.filter(target_type=Case._meta.label_lower, target_id=data["case"])
         if data["action"]:

@@ -37,7 +37,7 @@ def test_searching_and_exporting_are_logged(client, specialist, city_staff, site
 
 def test_a_change_and_its_audit_entry_commit_or_roll_back_together(specialist, case):
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.case_close(case=case, actor=specialist, origin=Origin(), reason="resolved")
+        services.case_close(case=case, by=specialist, origin=Origin(), reason="resolved")
         raise RuntimeError("the request fails after the change")
     case.refresh_from_db()
     assert case.status != "closed"
@@ -81,7 +81,7 @@ def test_city_staff_filter_the_audit_log_by_person_case_and_action(
     audit.record(by=other_specialist, action=AuditEntry.Action.UPDATE, origin=Origin(), target=other_case)
     client.force_login(city_staff)
     url = reverse("consultations:audit_log")
-    rows = client.get(url, {"actor": specialist.email}).context["page"].object_list
+    rows = client.get(url, {"by": specialist.email}).context["page"].object_list
     assert rows and all(e.by == specialist for e in rows)
     rows = client.get(url, {"case": other_case.pk, "action": "update"}).context["page"].object_list
     assert [(e.target_type, e.target_id) for e in rows] == [("consultations.case", other_case.pk)]

@@ -141,7 +141,7 @@ def test_the_parents_own_booking_is_never_recorded_as_one_made_for_them(
 
     with pytest.raises(ValidationError, match="すでに予約しています"):
         services.referral_book(
-            referral=referral, session=course, child=child_of_parent, actor=specialist, origin=Origin()
+            referral=referral, session=course, child=child_of_parent, by=specialist, origin=Origin()
         )
     referral.refresh_from_db()
     assert referral.booking is None and Booking.objects.get() == own
@@ -156,10 +156,10 @@ def test_booking_twice_for_the_same_referral_keeps_one_booking(
 
     _consent(case, parent)
     first = services.referral_book(
-        referral=referral, session=course, child=child_of_parent, actor=specialist, origin=Origin()
+        referral=referral, session=course, child=child_of_parent, by=specialist, origin=Origin()
     )
     again = services.referral_book(
-        referral=referral, session=course, child=child_of_parent, actor=specialist, origin=Origin()
+        referral=referral, session=course, child=child_of_parent, by=specialist, origin=Origin()
     )
     assert again.pk == first.pk and Booking.objects.count() == 1
 

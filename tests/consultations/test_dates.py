@@ -81,7 +81,7 @@ def test_an_old_value_that_was_valid_when_saved_does_not_block_an_edit(specialis
     """Relative ranges apply to what changes: last year's due date or an overdue follow-up stay editable."""
     Case.objects.filter(pk=case.pk).update(due_date=TODAY - dt.timedelta(days=300))
     case.refresh_from_db()
-    services.case_update(case=case, actor=specialist, origin=Origin(), fields={"area": None})
+    services.case_update(case=case, by=specialist, origin=Origin(), fields={"area": None})
     follow_up = FollowUpFactory(case=case, assignee=specialist)
     FollowUp.objects.filter(pk=follow_up.pk).update(due_on=TODAY - dt.timedelta(days=30))
     follow_up.refresh_from_db()

@@ -148,7 +148,7 @@ def test_merge_moves_everything_into_one_case_and_is_audited_on_both(client, spe
 
 def test_identical_guardians_are_not_copied_twice(specialist, site, yamamoto):
     twice = _sakura(site, specialist)
-    services.case_merge(target=yamamoto, source=twice, actor=specialist, origin=Origin())
+    services.case_merge(target=yamamoto, source=twice, by=specialist, origin=Origin())
     assert yamamoto.guardians.count() == 1
 
 

@@ -20,7 +20,7 @@ TODAY = timezone.localdate()
 
 @pytest.fixture(params=["closed", "anonymized"])
 def frozen(request, case, specialist):
-    services.case_close(case=case, actor=specialist, origin=Origin(), reason="resolved")
+    services.case_close(case=case, by=specialist, origin=Origin(), reason="resolved")
     if request.param == "anonymized":
         services.case_anonymize(case=case)
     case.refresh_from_db()
@@ -95,7 +95,7 @@ def test_a_read_only_case_shows_no_action_buttons(client, specialist, frozen):
 
 
 def test_a_closed_case_can_be_reopened_and_then_written_to(client, specialist, case):
-    services.case_close(case=case, actor=specialist, origin=Origin(), reason="resolved")
+    services.case_close(case=case, by=specialist, origin=Origin(), reason="resolved")
     client.force_login(specialist)
     body = client.get(reverse("consultations:case_detail", args=[case.pk])).content.decode()
     assert reverse("consultations:case_reopen", args=[case.pk]) in body
@@ -112,7 +112,7 @@ def test_a_closed_case_can_be_reopened_and_then_written_to(client, specialist, c
 
 
 def test_an_anonymized_case_cannot_be_reopened(client, specialist, case):
-    services.case_close(case=case, actor=specialist, origin=Origin(), reason="resolved")
+    services.case_close(case=case, by=specialist, origin=Origin(), reason="resolved")
     services.case_anonymize(case=case)
     client.force_login(specialist)
     body = client.get(reverse("consultations:case_detail", args=[case.pk])).content.decode()
@@ -126,7 +126,7 @@ def test_an_anonymized_case_cannot_be_reopened(client, specialist, case):
 def test_the_edit_pages_of_a_closed_case_send_back_to_the_case(client, specialist, case):
     services.case_close(
         case=case,
-        actor=specialist,
+        by=specialist,
         origin=Origin(),
         reason="resolved",
         closed_on=TODAY - dt.timedelta(days=0),

@@ -58,7 +58,7 @@ def test_a_closing_date_in_the_future_is_refused_and_the_object_is_left_as_it_wa
     with pytest.raises(ValidationError, match="未来の日付"):
         services.case_close(
             case=case,
-            actor=specialist,
+            by=specialist,
             origin=Origin(),
             reason="resolved",
             closed_on=TODAY + dt.timedelta(days=1),
@@ -67,7 +67,7 @@ def test_a_closing_date_in_the_future_is_refused_and_the_object_is_left_as_it_wa
 
 
 def test_closing_records_when_it_was_recorded(specialist, case):
-    services.case_close(case=case, actor=specialist, origin=Origin(), reason="resolved")
+    services.case_close(case=case, by=specialist, origin=Origin(), reason="resolved")
     case.refresh_from_db()
     assert case.closed_recorded_at is not None
     assert abs(case.closed_recorded_at - timezone.now()) < dt.timedelta(minutes=1)
