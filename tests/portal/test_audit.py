@@ -45,3 +45,18 @@ def test_city_staff_see_refused_attempts_and_filter_the_log_by_kind_of_record(cl
     assert [e.by for e in rows] == [city_staff]
     body = client.get(url).content.decode()
     assert "アクセス拒否" in body and f"予約 {theirs.pk}" in body and parent.email in body
+
+
+def test_a_parent_with_entries_can_still_delete_their_account_and_stays_a_number(client, parent, city_staff):
+    from portal.services import account_delete
+
+    theirs = BookingFactory()
+    client.force_login(parent)
+    client.get(reverse("bookings:booking_detail", args=[theirs.pk]))
+    parent_id = parent.pk
+    account_delete(user=parent)  # the log keeps the entry; no constraint stops the erasure
+    entry = AuditEntry.objects.about(theirs).get()
+    assert entry.by_id == parent_id
+    client.force_login(city_staff)
+    body = client.get(reverse("consultations:audit_log")).content.decode()
+    assert f"削除されたアカウント（{parent_id}）" in body and "parent@example.test" not in body
