@@ -31,6 +31,7 @@ from facilities.bookings.forms import (
 )
 from facilities.bookings.models import Booking, Child, Session
 from facilities.models import Service, age_text
+from portal.audit import get_or_refuse
 from portal.models import Role
 from portal.permissions import parent_required, staff_required
 from portal.redirects import next_url
@@ -47,23 +48,26 @@ def _get_public_session(pk: int) -> Session:
     )
 
 
+# The getters below reach personal data (a family's bookings and children, a roster): an object
+# outside the user's scope answers 404 and the attempt is audited (portal.audit.get_or_refuse).
+
+
 def _get_booking_for_parent(request: HttpRequest, pk: int) -> Booking:
-    return get_object_or_404(selectors.parent_bookings(request.user), pk=pk)
+    return get_or_refuse(selectors.parent_bookings(request.user), request=request, pk=pk)
 
 
 def _get_child_for_parent(request: HttpRequest, pk: int) -> Child:
-    return get_object_or_404(Child.objects.filter(parent=request.user), pk=pk)
+    return get_or_refuse(Child.objects.filter(parent=request.user), request=request, pk=pk)
 
 
 def _get_session_for_staff(request: HttpRequest, pk: int) -> Session:
     sessions = selectors.managed_sessions(request.user).with_seats().select_related("service", "specialist")
-    return get_object_or_404(sessions, pk=pk)
+    return get_or_refuse(sessions, request=request, pk=pk)
 
 
 def _get_booking_for_staff(request: HttpRequest, pk: int) -> Booking:
-    return get_object_or_404(
-        Booking.objects.filter(session__in=selectors.managed_sessions(request.user)), pk=pk
-    )
+    bookings = Booking.objects.filter(session__in=selectors.managed_sessions(request.user))
+    return get_or_refuse(bookings, request=request, pk=pk)
 
 
 def _error_text(error: ValidationError) -> str:
