@@ -20,3 +20,13 @@ class FacilitiesConfig(AppConfig):
         (_("施設データの一括登録・出力"), "facilities:import", {CITY_STAFF}),
         (_("見つからなかった検索"), "facilities:search_misses", {CITY_STAFF}),
     ]
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from facilities.caching import labels_changed
+
+        # Category and 地区 names appear in cached parts of the search page (facilities.caching).
+        for model in (self.get_model("Category"), self.get_model("Area")):
+            post_save.connect(labels_changed, sender=model, dispatch_uid=f"labels-{model.__name__}")
+            post_delete.connect(labels_changed, sender=model, dispatch_uid=f"labels-del-{model.__name__}")

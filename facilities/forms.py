@@ -4,9 +4,12 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from facilities.caching import FRAGMENT_SECONDS, labels_version
 from facilities.geo import point_for_postal_code
 from facilities.models import Area, Category, Situation
 from facilities.search import Point
@@ -15,6 +18,21 @@ from portal.i18n import localized
 
 # Oldest child the directory serves: 18 years.
 MAX_AGE_MONTHS = 216
+
+
+def filter_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The 種別 and 地区 options in the page's language, read once per version of their names."""
+    key = f"facilities:filter-choices:{labels_version()}:{get_language()}"
+    choices = cache.get(key)
+    if choices is None:
+        categories = [
+            (c.slug, f"— {localized(c)}" if c.parent_id else localized(c))
+            for c in Category.objects.only("slug", "name", "name_en", "parent_id")
+        ]
+        areas = [(a.code, localized(a)) for a in Area.objects.only("code", "name", "name_en")]
+        choices = (categories, areas)
+        cache.set(key, choices, FRAGMENT_SECONDS)
+    return choices
 
 
 class SearchForm(forms.Form):
@@ -81,13 +99,9 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        categories = list(Category.objects.only("slug", "name", "name_en", "parent_id"))
-        self.fields["category"].choices = [
-            (c.slug, f"— {localized(c)}" if c.parent_id else localized(c)) for c in categories
-        ]
-        self.fields["area"].choices = [("", _("すべての地区"))] + [
-            (a.code, localized(a)) for a in Area.objects.only("code", "name", "name_en")
-        ]
+        categories, areas = filter_choices()
+        self.fields["category"].choices = categories
+        self.fields["area"].choices = [("", _("すべての地区")), *areas]
 
     def clean_postal_code(self) -> str:
         value = self.cleaned_data["postal_code"]
@@ -104,6 +118,12 @@ class SearchForm(forms.Form):
         if data.get("sort") == "distance" and self.point() is None:
             self.add_error("postal_code", _("近い順に並べるには、郵便番号を入れるか現在地を使ってください。"))
         return data
+
+    def panel_version(self) -> str:
+        """What the 絞り込み panel shows depends on: its options' version, the language, the filters
+        as sent (their errors follow from them) and whether any field has an error (the panel opens)."""
+        sent = [(name, self.data.getlist(name)) for name in (*self.FILTER_FIELDS, "day", "time")]
+        return repr((labels_version(), get_language(), bool(self.errors), sent))
 
     def active_filter_count(self) -> int:
         """How many filters are set (shown on the folded 「絞り込み」 control); an invalid one counts,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from facilities.caching import FRAGMENT_SECONDS
 from facilities.forms import SearchForm, SearchMissForm
 from facilities.models import SearchMiss, Service, Situation, SpecialHours, WeeklyHours
 from facilities.search import (
@@ -148,6 +149,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "query_string": _without_page(request),
         "count_cap": COUNT_CAP,
         "map_tile_url": settings.MAP_TILE_URL,
+        "panel_seconds": FRAGMENT_SECONDS,
     }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "facilities/search.html#results", context)
