@@ -8,14 +8,22 @@ filter panel and the same result card appear on thousands of different searches 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import time
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
+from django.utils.translation import get_language
+
+if TYPE_CHECKING:
+    from facilities.models import Service
 
 LABELS_VERSION_KEY = "facilities:labels-version"
 # Cached parts keyed on data versions stay valid until the data changes; a day bounds what unused
 # combinations of filters keep in Redis.
 FRAGMENT_SECONDS = 24 * 60 * 60
+# The parts of a result card that do not change with the time of day (the hours line between them does).
+CARD_PARTS = ("head", "tail")
 
 
 def labels_version() -> int:
@@ -36,3 +44,38 @@ def labels_changed(**kwargs) -> None:
     # No version yet (ValueError): the next reader starts a new, larger one.
     with contextlib.suppress(ValueError):
         cache.incr(LABELS_VERSION_KEY)
+
+
+def card_version(service: Service) -> str:
+    """Digest of everything the cached parts of a search result card show (``{% card_part %}`` in
+    facilities/_result_card.html), and the language: a field added to those parts belongs here too.
+
+    Made from the values themselves, already loaded for the card, not from ``updated_at``: 休止中 set by
+    a hub's queryset update and a renamed category or 地区 change the card without saving the service."""
+    category, area = service.category, service.location.area
+    shown = (
+        get_language(),
+        service.pk,
+        service.name,
+        service.name_en,
+        service.status,
+        service.is_free,
+        service.bookable_online,
+        service.phone,
+        service.summary,
+        (category.slug, category.name, category.name_en),
+        (area.name, area.name_en),
+    )
+    return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+
+
+def card_key(part: str, version: str) -> str:
+    return f"facilities:card:{part}:{version}"
+
+
+def cached_cards(services: list[Service]) -> dict[str, str]:
+    """The rendered card parts of a result page already in the cache, read in one round trip; each
+    service gets its ``card_version`` for the template's ``{% card_part %}``."""
+    for service in services:
+        service.card_version = card_version(service)
+    return cache.get_many([card_key(part, s.card_version) for s in services for part in CARD_PARTS])

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from facilities.caching import FRAGMENT_SECONDS
+from facilities.caching import FRAGMENT_SECONDS, cached_cards
 from facilities.forms import SearchForm, SearchMissForm
 from facilities.models import SearchMiss, Service, Situation, SpecialHours, WeeklyHours
 from facilities.search import (
@@ -138,6 +138,7 @@ def search(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
+        "card_parts": cached_cards(services),
         "finding": finding,
         "contacts": consultation_contacts() if finding.missed or not page.object_list else [],
         "services": services,

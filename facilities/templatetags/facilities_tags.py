@@ -4,7 +4,9 @@ import datetime as dt
 import unicodedata
 
 from django import template
+from django.core.cache import cache
 
+from facilities.caching import CARD_PARTS, FRAGMENT_SECONDS, card_key
 from facilities.models import Situation, hours_text
 
 register = template.Library()
@@ -27,3 +29,32 @@ def tel_href(phone: str) -> str:
 def hours(opens: dt.time, closes: dt.time) -> str:
     """``{{ opens|hours:closes }}``: one opening period in words (「24時間」, 「（翌日）」)."""
     return hours_text(opens, closes)
+
+
+class CardPartNode(template.Node):
+    def __init__(self, part: str, nodelist: template.NodeList) -> None:
+        self.part, self.nodelist = part, nodelist
+
+    def render(self, context: template.Context) -> str:
+        key = card_key(self.part, context["service"].card_version)
+        html = context.get("card_parts", {}).get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            cache.set(key, html, FRAGMENT_SECONDS)
+        return html
+
+
+@register.tag
+def card_part(parser: template.base.Parser, token: template.base.Token) -> CardPartNode:
+    """``{% card_part "head" %}…{% endcard_part %}``: a part of a result card rendered once per
+    ``facilities.caching.card_version``; the view reads a page's parts at once (``cached_cards``)."""
+    try:
+        _tag, quoted = token.split_contents()
+    except ValueError:
+        raise template.TemplateSyntaxError("card_part takes one part name") from None
+    part = quoted.strip("\"'")
+    if part not in CARD_PARTS:
+        raise template.TemplateSyntaxError(f"card_part: unknown part {part!r}")
+    nodelist = parser.parse(("endcard_part",))
+    parser.delete_first_token()
+    return CardPartNode(part, nodelist)

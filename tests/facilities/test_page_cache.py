@@ -1,0 +1,157 @@
+"""Render once, reuse often (facilities.caching): an edit shows at once in both languages, the cached
+filter panel follows the filters sent, and the pages keep a bounded number of queries."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from facilities.models import Area, Category, Service, WeeklyHours
+from tests.facilities.factories import AreaFactory, ServiceFactory, weekly
+
+SEARCH = reverse("facilities:search")
+
+
+@pytest.fixture
+def plaza(db) -> Service:
+    area = AreaFactory(code="minato", name="みなと地区", name_en="Minato district")
+    service = ServiceFactory(
+        name="ひかり子育てひろば",
+        name_en="Hikari Family Plaza",
+        description="親子で遊べるひろばです。",
+        phone="045-000-1111",
+        location__area=area,
+    )
+    for day in range(7):
+        weekly(service, day, "09:00", "17:00")
+    return service
+
+
+def pages(client, service: Service, language: str) -> tuple[str, str]:
+    """The search page finding ``service`` and its service page, in ``language``."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    search = client.get(SEARCH, {"q": "ひかり"})
+    detail = client.get(service.get_absolute_url())
+    assert search.status_code == detail.status_code == 200
+    return search.content.decode(), detail.content.decode()
+
+
+def both_languages(client, service: Service) -> dict[str, tuple[str, str]]:
+    return {language: pages(client, service, language) for language in ("ja", "en")}
+
+
+def test_a_renamed_service_shows_its_new_name_on_both_pages_at_once(client, plaza):
+    both_languages(client, plaza)  # cached
+    plaza.name, plaza.name_en = "ひかり親子ひろば", "Hikari Parent Plaza"
+    plaza.save()
+    shown = both_languages(client, plaza)
+    assert all("ひかり親子ひろば" in page for page in shown["ja"])
+    assert all("Hikari Parent Plaza" in page for page in shown["en"])
+    assert "ひかり子育てひろば" not in shown["ja"][0]
+
+
+def test_a_service_paused_by_a_queryset_update_shows_as_paused_at_once(client, plaza):
+    both_languages(client, plaza)
+    # As hubs.services does when a hub pauses: no save(), no updated_at.
+    Service.objects.filter(pk=plaza.pk).update(status=Service.Status.TEMPORARILY_CLOSED)
+    plaza.refresh_from_db()
+    shown = both_languages(client, plaza)
+    assert "休止中" in shown["ja"][0]
+    assert "休止中" in shown["ja"][1]
+    assert "Temporarily closed" in shown["en"][0]
+
+
+def test_a_renamed_category_shows_on_cards_pages_and_the_filter_options(client, plaza):
+    both_languages(client, plaza)
+    category = Category.objects.get(slug="temporary-care")
+    category.name, category.name_en = "いちじあずかり（新）", "Short-term care (new)"
+    category.save()
+    shown = both_languages(client, plaza)
+    search_ja, detail_ja = shown["ja"]
+    assert search_ja.count("いちじあずかり（新）") == 2  # the card's tag and the filter's checkbox
+    assert "いちじあずかり（新）" in detail_ja
+    assert shown["en"][0].count("Short-term care (new)") == 2
+    assert "Short-term care (new)" in shown["en"][1]
+
+
+def test_a_renamed_district_shows_on_cards_pages_and_the_filter_options(client, plaza):
+    both_languages(client, plaza)
+    area = Area.objects.get(code="minato")
+    area.name, area.name_en = "みなとみらい地区", "Minato Mirai district"
+    area.save()
+    shown = both_languages(client, plaza)
+    assert shown["ja"][0].count("みなとみらい地区") == 2  # the card's tag and the 地区 option
+    assert "みなとみらい地区" in shown["ja"][1]
+    assert shown["en"][0].count("Minato Mirai district") == 2
+    assert "Minato Mirai district" in shown["en"][1]
+
+
+def test_a_new_district_is_offered_at_once_and_a_deleted_one_is_gone(client, plaza):
+    pages(client, plaza, "ja")
+    added = AreaFactory(code="kita", name="きた地区")
+    assert "きた地区" in pages(client, plaza, "ja")[0]
+    added.delete()
+    assert "きた地区" not in pages(client, plaza, "ja")[0]
+
+
+def test_changed_hours_show_on_the_card_and_the_week_table_at_once(client, plaza):
+    both_languages(client, plaza)
+    WeeklyHours.objects.filter(service=plaza).update(opens_at="10:30", closes_at="18:30")
+    shown = both_languages(client, plaza)
+    for language in ("ja", "en"):
+        search, detail = shown[language]
+        assert "10:30–18:30" in search
+        assert "09:00–17:00" not in search
+        assert "10:30–18:30" in detail
+        assert "09:00–17:00" not in detail
+
+
+def test_the_cached_filter_panel_shows_the_filters_sent_each_time(client, plaza):
+    checked = client.get(SEARCH, {"q": "ひかり", "category": "temporary-care", "area": "minato"})
+    html = checked.content.decode()
+    assert 'value="temporary-care" id="id_category_' in html
+    assert 'value="minato" selected' in html
+    plain = client.get(SEARCH, {"q": "ひかり"}).content.decode()
+    assert 'value="minato" selected' not in plain
+    assert "checked" not in plain.split('class="field categories"')[1].split("</fieldset>")[0]
+    again = client.get(SEARCH, {"q": "ひかり", "category": "temporary-care", "area": "minato"})
+    assert panel(again.content.decode()) == panel(html)
+
+
+def panel(html: str) -> str:
+    return html.split('<details class="filters"')[1].split("</details>")[0]
+
+
+def test_a_bad_filter_after_a_cached_panel_still_shows_its_error_and_what_was_typed(client, plaza):
+    client.get(SEARCH, {"q": "ひかり", "age_months": "12"})
+    html = client.get(SEARCH, {"q": "ひかり", "age_months": "999"}).content.decode()
+    assert 'value="999"' in html
+    assert '<details class="filters" open>' in html
+    assert "216" in html  # the message gives the upper limit
+
+
+def test_the_service_page_keeps_to_a_few_queries(client, plaza, django_assert_max_num_queries):
+    client.get(plaza.get_absolute_url())
+    with django_assert_max_num_queries(5):
+        assert client.get(plaza.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "ひかり"},
+        {"q": "ひかり ひろば"},
+        {"q": "ひろば", "category": ["temporary-care", "hub"], "area": "minato", "age_months": "12"},
+        {"q": "ひろば", "sort": "distance", "postal_code": "1000001"},
+        {},
+    ],
+)
+def test_a_search_page_keeps_to_a_bounded_number_of_queries(
+    client, plaza, params, django_assert_max_num_queries
+):
+    for service in ServiceFactory.create_batch(25, name="みなとひろば", location=plaza.location):
+        weekly(service, 0, "09:00", "12:00")
+    client.get(SEARCH, params)
+    with django_assert_max_num_queries(9):
+        assert client.get(SEARCH, params).status_code == 200
