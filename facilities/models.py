@@ -130,9 +130,9 @@ class Category(models.Model):
         super().save(*args, **kwargs)
         if renamed:
             # Category names are part of each service's search text (一時預かり finds 一時保育).
-            from facilities.search import reindex_services
+            from facilities.search import reindex_renamed
 
-            reindex_services(Service.objects.filter(Q(category=self) | Q(category__parent=self)))
+            reindex_renamed(kind="category", pk=self.pk)
 
 
 class Organization(models.Model):
@@ -194,9 +194,9 @@ class Location(models.Model):
         super().save(*args, **kwargs)
         if renamed:
             # The place's name is part of its services' search text.
-            from facilities.search import reindex_services
+            from facilities.search import reindex_renamed
 
-            reindex_services(self.services.all())
+            reindex_renamed(kind="location", pk=self.pk)
 
 
 def _covering(t: dt.time, *, from_previous_day: bool) -> Q:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.urls import reverse
 
 from facilities.models import Area, Category, Service, WeeklyHours
@@ -153,5 +154,7 @@ def test_a_search_page_keeps_to_a_bounded_number_of_queries(
     for service in ServiceFactory.create_batch(25, name="みなとひろば", location=plaza.location):
         weekly(service, 0, "09:00", "12:00")
     client.get(SEARCH, params)
-    with django_assert_max_num_queries(9):
+    # PostgreSQL adds 4 statements around the search (facilities.search.priced_for_text_checks: a
+    # savepoint in the test's transaction, SET LOCAL, RESET, release); the page's reads stay at 9.
+    with django_assert_max_num_queries(9 + (4 if connection.vendor == "postgresql" else 0)):
         assert client.get(SEARCH, params).status_code == 200
