@@ -48,7 +48,7 @@ HOSTILE = [
 HOSTILE_PATH_INTS = [0, 10**12]
 COMMON_GET = ["page", "next", "q", "month", "year", "site", "status", "sort"]
 # Rows that a request may write even when it refuses the input: the session and the audit of reads.
-NOT_DOMAIN_TABLES = {"django_session", "consultations_auditentry"}
+NOT_DOMAIN_TABLES = {"django_session", "portal_auditentry"}
 # The admin is Django's own (its forms are the models' forms); the sweep covers the portal's pages.
 SKIPPED_PREFIXES = ("admin/",)
 
@@ -186,6 +186,7 @@ def build_world() -> World:
         "consultations/referrals/<int:pk>/outcome/": {"pk": referral.pk},
         "consultations/referrals/<int:pk>/book/": {"pk": referral.pk},
         "consultations/follow-ups/<int:pk>/done/": {"pk": follow_up.pk},
+        "consultations/follow-ups/<int:pk>/assign/": {"pk": follow_up.pk},
         "hubs/<int:pk>/": {"pk": hub.pk},
         "hubs/<int:pk>/edit/": {"pk": hub.pk},
         "hubs/<int:pk>/propose/": {"pk": hub.pk},
