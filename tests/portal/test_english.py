@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from facilities.bookings import demo as bookings_demo
-from facilities.bookings.models import Session
+from facilities.bookings.models import Child, Session
 from facilities.models import Area, Category, Location, Organization, Service, Situation, SpecialHours
 from portal import demo as portal_demo
 from portal.i18n import city_name, localized
+from portal.models import User
 from tests.bookings.factories import BookingFactory, ChildFactory
 
 # Kana (not the middle dot), kanji and Japanese quotation marks. (Separators such as ・、（） between
@@ -96,6 +97,8 @@ def _proper_names() -> list[str]:
     names |= set(Session.objects.values_list("title", flat=True))
     names |= set(Session.objects.values_list("place", flat=True))
     names |= set(SpecialHours.objects.values_list("note", flat=True))
+    names |= set(Child.objects.values_list("nickname", flat=True))
+    names |= set(User.objects.values_list("display_name", flat=True))
     return sorted((n for n in names if n), key=len, reverse=True)
 
 
