@@ -3,22 +3,17 @@
 
 from __future__ import annotations
 
-import io
 import re
 from html.parser import HTMLParser
 
-import pytest
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 
-from facilities.bookings import demo as bookings_demo
 from facilities.bookings.models import Child, Session
 from facilities.models import Area, Category, Location, Organization, Service, Situation, SpecialHours
-from portal import demo as portal_demo
 from portal.i18n import city_name, localized
 from portal.models import User
-from tests.bookings.factories import BookingFactory, ChildFactory
 
 # Kana (not the middle dot), kanji and Japanese quotation marks. (Separators such as ・、（） between
 # English words remain in some templates: a known gap, docs/phone.md.)
@@ -111,28 +106,15 @@ def japanese_ui_text(html: str, names: list[str]) -> list[str]:
     return sorted(set(JAPANESE.findall(text)))
 
 
-@pytest.fixture
-def english_city(db, parent):
-    from facilities import demo as facilities_demo
-
-    portal_demo.seed(io.StringIO())
-    facilities_demo.seed(io.StringIO())
-    bookings_demo.seed(io.StringIO())
-    child = ChildFactory(parent=parent, nickname="Sora")
-    session = Session.objects.filter(service__bookable_online=True).order_by("starts_at").first()
-    BookingFactory(session=session, child=child, parent=parent)
-    return session
-
-
-def test_every_category_situation_and_district_has_english(english_city):
+def test_every_category_situation_and_district_has_english(parent_city):
     assert not Category.objects.filter(name_en="").exists()
     assert not Situation.objects.filter(title_en="").exists()
     assert not Situation.objects.filter(words_en="").exists()
     assert not Area.objects.filter(name_en="").exists()
 
 
-def test_the_main_parent_pages_in_english_carry_no_japanese_ui_text(client, parent, english_city):
-    session = english_city
+def test_the_main_parent_pages_in_english_carry_no_japanese_ui_text(client, parent, parent_city):
+    session = parent_city
     client.force_login(parent)
     client.post(reverse("portal:set_language"), {"language": "en", "next": "/"})
     situation = Situation.objects.get(slug="exhausted")
