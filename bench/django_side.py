@@ -48,7 +48,8 @@ from facilities.search import SearchResults, priced_for_text_checks  # noqa: E40
 from facilities.views import COUNT_CAP, PAGE_SIZE  # noqa: E402
 from portal.models import Role, User  # noqa: E402
 
-# (query, kind) — 1, 2 and 4 characters, kanji, hiragana and katakana, as parents type them.
+# (query, kind) — 1, 2 and 4 characters, kanji, hiragana and katakana, mixed scripts, sentences,
+# English and a typo, as parents type them.
 QUERIES = [
     ("園", "1 kanji"),
     ("館", "1 kanji"),
@@ -62,6 +63,16 @@ QUERIES = [
     ("ひまわり", "4 kana"),
     ("サークル", "4 katakana"),
     ("いちじ", "3 kana reading"),
+    ("一時あずかり", "mixed script"),
+    ("病児ほいく", "mixed script"),
+    ("ひろばナカヨシ", "mixed script"),
+    ("子ども発達", "mixed script compound"),
+    ("夜中に子どもを預けたい", "sentence"),
+    ("子育てがしんどい", "sentence"),
+    ("うちの子 落ち着きがない", "sentence"),
+    ("仕事を休めないけど子どもが熱を出した", "sentence"),
+    ("temporary childcare", "english"),
+    ("いちじあづかり", "typo"),
 ]
 # (category slugs, age in months) a family would tick alongside each query.
 FILTERS = [

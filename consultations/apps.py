@@ -15,8 +15,8 @@ class ConsultationsConfig(AppConfig):
     staff_nav = [
         (_("相談記録"), "consultations:case_list", {SPECIALIST}),
         (_("相談を記録"), "consultations:contact_log", {SPECIALIST}),
-        (_("相談の申し込み"), "consultations:request_intake", {SPECIALIST}),
         (_("フォローアップの予定"), "consultations:follow_ups", {SPECIALIST}),
+        (_("相談の申し込み"), "consultations:request_intake", {SPECIALIST}),
         (_("地域連携"), "consultations:cooperation", "consultations.selectors.may_record_cooperation"),
         (_("相談統計"), "consultations:report", {SPECIALIST, CITY_STAFF}),
         (_("監査ログ"), "consultations:audit_log", {CITY_STAFF}),

@@ -4,6 +4,8 @@ import datetime as dt
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -102,7 +104,10 @@ class ContactLogForm(forms.Form):
     notes = forms.CharField(label=_("記録"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     referral_query = forms.CharField(
-        label=_("紹介先を検索"), required=False, widget=forms.TextInput(attrs={"type": "search"})
+        label=_("紹介先を検索"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
     referral_service = ReferralServiceField()
     no_suitable_service = forms.BooleanField(
@@ -130,6 +135,16 @@ class ContactLogForm(forms.Form):
             self.fields["guardian_name"].error_messages["required"] = _(
                 "新しい世帯の保護者の氏名を入れてください。"
             )
+            # The live duplicate hint (htmx); without JavaScript the same check runs on save.
+            hint = {
+                "data-hx-get": reverse("consultations:duplicates"),
+                "data-hx-trigger": "input changed delay:400ms",
+                "data-hx-target": "#duplicates",
+                "data-hx-include": "[name=guardian_name],[name=guardian_kana],[name=phone]",
+                "autocomplete": "off",
+            }
+            for name in ("guardian_name", "guardian_kana", "phone"):
+                self.fields[name].widget.attrs.update(hint)
         else:
             for name in (
                 "guardian_name",
@@ -266,9 +281,22 @@ class FollowUpForm(forms.Form):
 
     def __init__(self, *args, site, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = User.objects.filter(
-            specialist__site=site, is_active=True
-        ).order_by("email")
+        self.fields["assignee"].queryset = site_specialists(site)
+
+
+class FollowUpAssignForm(forms.Form):
+    """担当を変更: hand an open follow-up to another specialist of the site."""
+
+    assignee = forms.ModelChoiceField(label=_("担当者"), queryset=User.objects.none(), empty_label=None)
+
+    def __init__(self, *args, site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = site_specialists(site)
+
+
+def site_specialists(site) -> QuerySet[User]:
+    """Who can be given a follow-up: the active specialists of the site."""
+    return User.objects.filter(specialist__site=site, is_active=True).order_by("email")
 
 
 class CooperationActivityForm(forms.ModelForm):
@@ -292,6 +320,13 @@ class ReportFilterForm(forms.Form):
             del self.fields["site"]
         else:
             self.fields["site"].queryset = sites
+
+    def clean_month(self):
+        # A month of records: from 2000 to this month (year 1 or 9999 would overflow the month's bounds).
+        month = self.cleaned_data["month"]
+        if message := dates.PAST.error(month):
+            raise forms.ValidationError(message)
+        return month
 
 
 class SiteChoiceForm(forms.Form):

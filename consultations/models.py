@@ -251,14 +251,6 @@ class Case(models.Model):
         return self.due_date is not None
 
     @property
-    def title(self) -> str:
-        """The household's display name (first guardian), or the case number once anonymized."""
-        guardians = list(self.guardians.all())
-        if guardians and guardians[0].name:
-            return guardians[0].name
-        return str(self)
-
-    @property
     def can_book_for_parent(self) -> bool:
         """代理予約: only with a portal account and a recorded consent."""
         return self.parent_account_id is not None and self.booking_consent_on is not None
@@ -477,10 +469,6 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return str(self.service or self.get_outcome_display())
-
-    @property
-    def is_unmet_need(self) -> bool:
-        return self.outcome == self.Outcome.NO_SERVICE
 
     def clean(self) -> None:
         messages = {

@@ -463,6 +463,27 @@ def follow_up_complete(*, follow_up: FollowUp, actor, origin: Origin) -> FollowU
 
 
 @transaction.atomic
+def follow_up_reassign(*, follow_up: FollowUp, assignee, actor, origin: Origin) -> FollowUp:
+    """担当を変更: an open follow-up goes to another specialist of the same site."""
+    ensure_writable(follow_up.case)
+    if follow_up.is_done:
+        raise ValidationError(_("完了したフォローアップの担当は変えられません。"))
+    if not Specialist.objects.filter(user=assignee, site_id=follow_up.case.site_id).exists():
+        raise ValidationError({"assignee": _("このケースの実施場所の専門員を選んでください。")})
+    if assignee.pk != follow_up.assignee_id:
+        follow_up.assignee = assignee
+        follow_up.save(update_fields=["assignee"])
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            origin=origin,
+            case=follow_up.case,
+            detail=_("フォローアップの担当を変更: %(assignee)s") % {"assignee": assignee},
+        )
+    return follow_up
+
+
+@transaction.atomic
 def follow_up_reopen(*, follow_up: FollowUp, actor, origin: Origin) -> FollowUp:
     """完了を取り消す (undo): a follow-up marked done by mistake is due again."""
     ensure_writable(follow_up.case)
@@ -515,6 +536,10 @@ def referral_book(*, referral: Referral, session, child, actor, origin: Origin):
     if child.parent_id != case.parent_account_id:
         raise ValidationError({"child": _("このお子さんは選べません。")})
     booking = booking_create(session=session, parent=case.parent_account, child=child)
+    if booking.is_repeat and booking.pk != referral.booking_id:
+        # The family already holds this seat (booked it themselves, or through another referral):
+        # it is theirs, not one made for them.
+        raise ValidationError({"session": _("このお子さんはこの回をすでに予約しています。")})
     referral.booking = booking
     referral.save(update_fields=["booking"])
     audit_record(

@@ -7,6 +7,7 @@ cases of their own site (404 for others), city staff only aggregates and the aud
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -79,6 +80,11 @@ def _refuse_read_only(request: HttpRequest, case: Case) -> HttpResponse | None:
 
 def _message_errors(request: HttpRequest, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
+
+
+def _message_form_errors(request: HttpRequest, form) -> None:
+    """For the small forms on the case page, which redirect back instead of rendering the form."""
+    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
 
 
 # --- Specialist: cases -------------------------------------------------------------------------------
@@ -201,9 +207,9 @@ def service_options(request: HttpRequest) -> HttpResponse:
     """紹介先の検索: the referral select, narrowed to services matching the query (htmx)."""
     _site(request)
     form = forms.ContactLogForm(case=None)
-    form.fields["referral_service"].queryset = selectors.referral_services(
-        request.GET.get("referral_query", "")
-    )
+    # Cut to the form field's max_length: the search's cost grows with the words.
+    query = request.GET.get("referral_query", "")[:100]
+    form.fields["referral_service"].queryset = selectors.referral_services(query)
     return render(request, "consultations/contact_log.html#service_select", {"form": form})
 
 
@@ -278,7 +284,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("ケースを終結しました。"))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        _message_form_errors(request, form)
     return redirect("consultations:case_detail", pk=case.pk)
 
 
@@ -365,7 +371,7 @@ def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("紹介の結果を記録しました。"))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        _message_form_errors(request, form)
     return redirect("consultations:case_detail", pk=referral.case_id)
 
 
@@ -420,7 +426,7 @@ def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("フォローアップを追加しました。"))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        _message_form_errors(request, form)
     return redirect("consultations:case_detail", pk=case.pk)
 
 
@@ -435,6 +441,22 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
 def follow_up_undo(request: HttpRequest, pk: int) -> HttpResponse:
     return _follow_up_change(
         request, pk, services.follow_up_reopen, _("フォローアップの完了を取り消しました。")
+    )
+
+
+@specialist_required
+@require_POST
+def follow_up_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = get_object_or_404(FollowUp.objects.select_related("case"), pk=pk, case__site=_site(request))
+    form = forms.FollowUpAssignForm(request.POST, site=follow_up.case.site)
+    if not form.is_valid():
+        _message_form_errors(request, form)
+        return redirect("consultations:case_detail", pk=follow_up.case_id)
+    return _follow_up_change(
+        request,
+        pk,
+        functools.partial(services.follow_up_reassign, assignee=form.cleaned_data["assignee"]),
+        _("フォローアップの担当を変更しました。"),
     )
 
 

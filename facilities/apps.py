@@ -18,4 +18,5 @@ class FacilitiesConfig(AppConfig):
     ]
     staff_nav = [
         (_("施設データの一括登録・出力"), "facilities:import", {CITY_STAFF}),
+        (_("見つからなかった検索"), "facilities:search_misses", {CITY_STAFF}),
     ]

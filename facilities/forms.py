@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from facilities.geo import point_for_postal_code
-from facilities.models import Area, Category
+from facilities.models import Area, Category, Situation
 from facilities.search import Point
+from facilities.services import MAX_QUERY_CHARS
 from portal.i18n import localized
 
 # Oldest child the directory serves: 18 years.
@@ -145,3 +146,25 @@ class SearchForm(forms.Form):
             "point": point,
             "sort": "distance" if data.get("sort") == "distance" and point else "relevance",
         }
+
+
+class SearchMissForm(forms.Form):
+    """From one search that found nothing, in one step: a 同義語 to a word the directory uses, or a
+    word of a こんなときは."""
+
+    query = forms.CharField(widget=forms.HiddenInput, max_length=MAX_QUERY_CHARS)
+    expansion = forms.CharField(
+        label=_("同義語として：言いかえ"),
+        required=False,
+        max_length=100,
+        help_text=_("サービスの名前や種別にあることば（例：一時預かり）"),
+    )
+    situation = forms.ModelChoiceField(
+        label=_("または、こんなときはのことばに"), queryset=Situation.objects.all(), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if bool(data.get("expansion")) == bool(data.get("situation")):
+            raise forms.ValidationError(_("言いかえか、こんなときはのどちらか一つを選んでください。"))
+        return data

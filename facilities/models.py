@@ -6,7 +6,6 @@ sites (consultations.UserSupportSite) are Services of this directory, linked one
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import functools
 
@@ -33,13 +32,6 @@ def _japanese_holidays(year: int) -> holidays.HolidayBase:
 def is_public_holiday(day: dt.date) -> bool:
     """祝日 (including 振替休日) from the maintained ``holidays`` package."""
     return day in _japanese_holidays(day.year)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by whole ``months``; a day missing in the target month becomes its last day
-    (31 Aug + 6 months → 28 Feb), the same rule that completes a month of age."""
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def age_text(months: int) -> str:
@@ -108,7 +100,7 @@ def _searchable_fields_changed(instance: models.Model, fields: list[str]) -> boo
 
 
 class Category(models.Model):
-    """サービス種別. Seeded from DOMAIN.md; city staff may add more. A child narrows its parent
+    """サービス種別. Seeded with the services the national 利用者支援事業 and 地域子育て支援拠点事業 name; city staff may add more. A child narrows its parent
     (子育て短期支援 → ショートステイ / トワイライトステイ)."""
 
     slug = models.SlugField(_("コード"), unique=True)
@@ -134,7 +126,7 @@ class Category(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        renamed = _searchable_fields_changed(self, ["name", "parent_id"])
+        renamed = _searchable_fields_changed(self, ["name", "name_en", "parent_id"])
         super().save(*args, **kwargs)
         if renamed:
             # Category names are part of each service's search text (一時預かり finds 一時保育).
@@ -158,6 +150,12 @@ class Organization(models.Model):
     kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices)
     phone = models.CharField(_("電話番号"), max_length=30, blank=True)
     url = models.URLField(_("ウェブサイト"), blank=True)
+    corporate_number = models.CharField(
+        _("法人番号"),
+        max_length=13,
+        blank=True,
+        help_text=_("国税庁の13桁の法人番号。一括登録で運営主体を見分けます。"),
+    )
 
     class Meta:
         ordering = ["name_kana", "name"]
@@ -175,11 +173,13 @@ class Location(models.Model):
     name_kana = models.CharField(_("名称（よみ）"), max_length=300, blank=True)
     postal_code = models.CharField(_("郵便番号"), max_length=8, blank=True)
     address = models.CharField(_("住所"), max_length=300)
+    address_detail = models.CharField(_("方書（建物名等）"), max_length=200, blank=True)
     area = models.ForeignKey(Area, verbose_name=_("地区"), on_delete=models.PROTECT, related_name="locations")
     latitude = models.DecimalField(_("緯度"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("経度"), max_digits=9, decimal_places=6, null=True, blank=True)
     access_notes = models.TextField(_("アクセス"), blank=True)
     barrier_free_notes = models.TextField(_("バリアフリー情報"), blank=True)
+    parking_notes = models.TextField(_("駐車場"), blank=True)
 
     class Meta:
         ordering = ["name_kana", "name"]
@@ -220,6 +220,16 @@ def _open_on(day: dt.date, t: dt.time, *, from_previous_day: bool) -> Q:
     return Q(Exists(special.filter(cover, is_closed=False))) | (weekly_applies & Q(Exists(weekly)))
 
 
+def open_at_condition(when: dt.datetime) -> Q:
+    """The condition of ``Service.objects.open_at(when)``, for a filter or an ordering (open now first)."""
+    when = _local(when)
+    today, t = when.date(), when.time()
+    return (
+        _open_on(today, t, from_previous_day=False)
+        | _open_on(today - dt.timedelta(days=1), t, from_previous_day=True)
+    ) & ~Q(status="temporarily_closed")
+
+
 # What parents may see: published, active or temporarily closed (the latter marked so). Also the
 # condition of the partial search indexes of Service.
 VISIBLE_TO_PARENTS = Q(published=True) & ~Q(status="ended")
@@ -233,12 +243,7 @@ class ServiceQuerySet(models.QuerySet["Service"]):
     def open_at(self, when: dt.datetime) -> ServiceQuerySet:
         """Services open at ``when`` (local time), computed in the database; the same rule as
         ``Service.is_open_at``."""
-        when = _local(when)
-        today, t = when.date(), when.time()
-        return self.filter(
-            _open_on(today, t, from_previous_day=False)
-            | _open_on(today - dt.timedelta(days=1), t, from_previous_day=True)
-        ).exclude(status=Service.Status.TEMPORARILY_CLOSED)
+        return self.filter(open_at_condition(when))
 
     def open_nights_or_weekends(self) -> ServiceQuerySet:
         """夜間・休日: some weekly period on Saturday/Sunday, or one that closes after 19:00 or past midnight."""
@@ -301,9 +306,14 @@ class Service(models.Model):
     # (0–36 means "under 3 years").
     min_age_months = models.PositiveSmallIntegerField(_("対象年齢（下限・月）"), null=True, blank=True)
     max_age_months = models.PositiveSmallIntegerField(_("対象年齢（上限・月未満）"), null=True, blank=True)
+    # The age as the facility list writes it (受入年齢), shown to parents; the month range above is
+    # what the age filter uses and stays empty when the text cannot be read (facilities.notation).
+    age_text = models.CharField(_("受入年齢（表記）"), max_length=200, blank=True)
+    capacity = models.PositiveIntegerField(_("収容定員"), null=True, blank=True)
     for_pregnant = models.BooleanField(_("妊娠中の方も対象"), default=False)
     residents_only = models.BooleanField(_("市民のみ"), default=False)
-    is_free = models.BooleanField(_("無料"), default=True)
+    # None: the cost is not known (an imported list without it); never shown or filtered as 無料.
+    is_free = models.BooleanField(_("無料"), null=True, default=True)
     fee = models.CharField(_("料金"), max_length=200, blank=True)
     phone = models.CharField(_("電話番号"), max_length=30, blank=True)
     email = models.EmailField(_("メールアドレス"), blank=True)
@@ -317,7 +327,13 @@ class Service(models.Model):
     )
     status = models.CharField(_("状態"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     published = models.BooleanField(_("公開"), default=True)
-    last_checked = models.DateField(_("情報確認日"), default=dt.date.today)
+    # Empty when nobody has confirmed the entry (an import without 情報確認日): never "today" by default.
+    last_checked = models.DateField(_("情報確認日"), null=True, blank=True, default=dt.date.today)
+    hours_notes = models.TextField(_("利用可能日時の特記事項"), blank=True)
+    remarks = models.TextField(_("備考"), blank=True)
+    # Columns of the open-data list the portal does not use itself (内線番号, FAX番号, 認可等年月日,
+    # 一時預かりの有無, 名称_英語 …), kept as written so the export gives them back.
+    open_data = models.JSONField(_("オープンデータの他の項目"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Search data, kept by save() and facilities.search.reindex_services() (see facilities.search):
@@ -392,6 +408,20 @@ class Service(models.Model):
         yesterday = when.date() - dt.timedelta(days=1)
         return any(closes <= opens and t < closes for opens, closes in self.hours_on(yesterday))
 
+    def next_opening(self, after: dt.datetime, *, days: int = 7) -> dt.datetime | None:
+        """When a closed service next opens, within ``days`` (None: not within them, or 休止中). Uses
+        the prefetched hours, so the caller prefetches the special hours of those days."""
+        if self.status == self.Status.TEMPORARILY_CLOSED:
+            return None
+        after = _local(after)
+        for offset in range(days + 1):
+            day = after.date() + dt.timedelta(days=offset)
+            starts = [dt.datetime.combine(day, opens, after.tzinfo) for opens, _ in self.hours_on(day)]
+            later = [start for start in starts if start > after]
+            if later:
+                return min(later)
+        return None
+
     def age_range_label(self) -> str:
         return age_range_text(self.min_age_months, self.max_age_months)
 
@@ -433,15 +463,6 @@ class WeeklyHours(models.Model):
     @property
     def overnight(self) -> bool:
         return self.closes_at <= self.opens_at
-
-    @property
-    def duration(self) -> dt.timedelta:
-        """Length of the period; an overnight period wraps past midnight."""
-        start = dt.datetime.combine(dt.date.min, self.opens_at)
-        end = dt.datetime.combine(dt.date.min, self.closes_at)
-        if self.overnight:
-            end += dt.timedelta(days=1)
-        return end - start
 
 
 class SpecialHours(models.Model):
@@ -536,6 +557,13 @@ class Situation(models.Model):
     title_en = models.CharField(_("見出し（英語）"), max_length=200, blank=True)
     words = models.TextField(_("保護者のことば"), help_text=_("保護者が口にしそうなことばで書きます。"))
     words_en = models.TextField(_("保護者のことば（英語）"), blank=True)
+    keywords = models.TextField(
+        _("検索のことば"),
+        blank=True,
+        help_text=_(
+            "検索でこのことばが使われたら、このこんなときはを結果の上に出します。空白や改行で区切ります。"
+        ),
+    )
     categories = models.ManyToManyField(Category, verbose_name=_("案内する種別"), related_name="situations")
     query = models.CharField(_("検索語"), max_length=100, blank=True)
     nights_weekends = models.BooleanField(_("夜間・休日に絞る"), default=False)
@@ -563,3 +591,125 @@ class Situation(models.Model):
         if self.pregnant:
             params.append(("pregnant", "1"))
         return f"{reverse('facilities:search')}?{urlencode(params)}"
+
+
+class SearchMiss(models.Model):
+    """見つからなかった検索: a query for which all its words together found nothing, counted per month.
+
+    Only the normalized query and a count are kept (no user, no time of day), and queries that look like
+    personal data (digits of a phone number, an address in mail) are not kept at all. City staff read
+    this to add a synonym or a situation's word (facilities.views.search_misses)."""
+
+    month = models.DateField(_("月"))
+    query = models.CharField(_("検索語"), max_length=100)
+    count = models.PositiveIntegerField(_("回数"), default=0)
+
+    class Meta:
+        ordering = ["-month", "-count", "query"]
+        verbose_name = _("見つからなかった検索")
+        verbose_name_plural = _("見つからなかった検索")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "query"], name="search_miss_unique_month_query")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.query} ({self.count})"
+
+
+class CategoryLabel(models.Model):
+    """種別の読み替え: a 種別 value as facility lists write it (認可私立保育所) → a category of ours.
+    Seeded with the values of 子育て施設一覧; city staff add the values their files use."""
+
+    label = models.CharField(_("ファイルの種別"), max_length=100)
+    label_normalized = models.CharField(max_length=100, unique=True, editable=False)
+    category = models.ForeignKey(Category, verbose_name=_("サービス種別"), on_delete=models.CASCADE)
+
+    class Meta:
+        ordering = ["label_normalized"]
+        verbose_name = _("種別の読み替え")
+        verbose_name_plural = _("種別の読み替え")
+
+    def __str__(self) -> str:
+        return f"{self.label} → {self.category}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.label_normalized = normalize(self.label)
+        super().save(*args, **kwargs)
+
+
+class TownArea(models.Model):
+    """町字 → 地区: which district an address in a 町字 belongs to; the importer picks the longest match."""
+
+    town = models.CharField(
+        _("町字"), max_length=100, help_text=_("住所に含まれる町・字の名前（例: 中央一丁目、本町）。")
+    )
+    area = models.ForeignKey(Area, verbose_name=_("地区"), on_delete=models.CASCADE, related_name="towns")
+
+    class Meta:
+        ordering = ["town"]
+        verbose_name = _("町字と地区")
+        verbose_name_plural = _("町字と地区")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["town"],
+                name="town_area_unique",
+                violation_error_message=_("この町字はすでにあります。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.town} → {self.area}"
+
+
+class ColumnMapping(models.Model):
+    """列の対応: a file layout the clerk mapped by hand, remembered by its header row."""
+
+    header_key = models.CharField(max_length=64, unique=True)
+    header = models.JSONField(_("見出し"))
+    mapping = models.JSONField(_("対応"), help_text=_("列の見出し → 項目（空欄は取り込まない）"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("列の対応")
+        verbose_name_plural = _("列の対応")
+
+    def __str__(self) -> str:
+        return ", ".join(self.header[:5])
+
+
+class ImportBatch(models.Model):
+    """一括登録: one uploaded file from preview to import. The database is the job's source of truth:
+    a task claims the batch by its status, so running it twice does nothing the second time."""
+
+    class Status(models.TextChoices):
+        NEEDS_MAPPING = "needs_mapping", _("列の対応待ち")
+        CHECKING = "checking", _("確認中")
+        PREVIEW = "preview", _("確認結果")
+        IMPORTING = "importing", _("登録中")
+        DONE = "done", _("登録済み")
+        FAILED = "failed", _("登録できませんでした")
+
+    created_by = models.ForeignKey(
+        "portal.User", verbose_name=_("登録者"), on_delete=models.PROTECT, related_name="import_batches"
+    )
+    filename = models.CharField(_("ファイル名"), max_length=255)
+    data = models.BinaryField(editable=False)
+    status = models.CharField(_("状態"), max_length=20, choices=Status.choices, default=Status.CHECKING)
+    mapping = models.JSONField(default=dict, blank=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("一括登録")
+        verbose_name_plural = _("一括登録")
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def running(self) -> bool:
+        return self.status in {self.Status.CHECKING, self.Status.IMPORTING}

@@ -32,12 +32,39 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat
 
-from facilities.models import Service, Synonym
-from facilities.text import grams, normalize, query_grams, reading_of, romaji_to_hiragana
+from facilities.models import Category, Service, Situation, Synonym, open_at_condition
+from facilities.situations import match_situations
+from facilities.text import (
+    Term,
+    analyse,
+    edit_distance,
+    grams,
+    normalize,
+    normalized_forms,
+    query_grams,
+    reading_of,
+    romaji_to_hiragana,
+)
 
 # Relevance points per query word (the best level wins). A synonym's match counts for less, so the word
 # the parent typed wins over what the synonym table adds (一時保育 → 一時保育 before 一時預かり).
 EXACT_NAME, NAME_PREFIX, NAME_PART, TEXT_PART = 100, 70, 50, 20
+# A service found only by whom it is for (小学生 → ages 6–12): below any mention in its own text.
+TARGET_PART = 10
+# 対象: words parents use for whom a service is for → months [from, to) of the child's age, or
+# (None, None) for pregnant people. Matched against the service's age range and 妊娠中 flag.
+TARGETS: dict[str, tuple[int | None, int | None]] = {
+    "妊婦": (None, None),
+    "妊娠中": (None, None),
+    "にんぷ": (None, None),
+    "乳児": (0, 12),
+    "赤ちゃん": (0, 12),
+    "幼児": (12, 72),
+    "未就学児": (0, 72),
+    "小学生": (72, 144),
+    "中学生": (144, 180),
+    "高校生": (180, 216),
+}
 SYNONYM_WEIGHT = 0.6
 # Filters leaving at most this many services are applied first (SearchResults._narrowed).
 FEW_SERVICES = 2000
@@ -62,11 +89,14 @@ def search_data(service: Service) -> dict[str, str]:
     lines = [name, reading]
     category = service.category
     for cat in (category, category.parent) if category.parent_id else (category,):
-        lines += [normalize(cat.name), normalize(reading_of(cat.name))]
+        lines += [normalize(cat.name), normalize(reading_of(cat.name)), normalize(cat.name_en)]
     location = service.location
     lines += [normalize(location.name), normalize(location.name_kana)]
     lines += [normalize(service.description), normalize(reading_of(service.description))]
-    text = "\n".join(line for line in lines if line)
+    lines += [normalize(service.name_en), normalize(service.description_en)]
+    # The analyser's spelling of the nouns (子ども, こども → 子供), so a query in any spelling meets them.
+    lines += [normalized_forms(service.name), normalized_forms(service.description)]
+    text = "\n".join(dict.fromkeys(line for line in lines if line))
     return {
         "search_name": name,
         "search_reading": reading,
@@ -112,14 +142,18 @@ def merge_pending_grams() -> None:
             cursor.execute("SELECT gin_clean_pending_list('facilities_service_search_grams_gin'::regclass)")
 
 
+def query_chunks(query: str) -> list[str]:
+    """What the parent typed between spaces (of any width), as typed, de-duplicated by normal form."""
+    chunks: dict[str, str] = {}
+    for part in query.replace("\u3000", " ").split():
+        if normalize(part):
+            chunks.setdefault(normalize(part), part)
+    return list(chunks.values())
+
+
 def query_words(query: str) -> list[str]:
     """Words of a query: split on spaces of any width (before they are dropped), normalized, de-duplicated."""
-    words: list[str] = []
-    for part in query.replace("\u3000", " ").split():
-        word = normalize(part)
-        if word and word not in words:
-            words.append(word)
-    return words
+    return [normalize(chunk) for chunk in query_chunks(query)]
 
 
 def expand_synonyms(words: Sequence[str]) -> dict[str, list[str]]:
@@ -190,17 +224,37 @@ NAME_LEVELS = [
 
 @dataclasses.dataclass(frozen=True)
 class Word:
-    """One query word: what the parent typed (and its kana form when typed in romaji), then synonyms."""
+    """One query word: what the parent typed (and its kana form when typed in romaji), then synonyms;
+    for a word naming whom a service is for (小学生, 妊婦: ``TARGETS``), that condition too."""
 
     alternatives: tuple[str, ...]
     direct: int
+    target: str | None = None
 
-    def match(self, *, indexed: bool = True) -> Q:
+    def text_match(self, *, indexed: bool = True) -> Q:
         """The stored text contains the word or one of its synonyms."""
         match = Q()
         for alternative in self.alternatives:
             match |= _contains(alternative, indexed=indexed)
         return match
+
+    def target_match(self) -> Q:
+        """Services whose 対象 the word names: pregnant people, or ages reaching the stage. A service
+        without any age range says nothing of ages (unknown is not "everyone")."""
+        if self.target is None:
+            return Q(pk__in=[])
+        start, end = TARGETS[self.target]
+        if start is None:
+            return Q(for_pregnant=True)
+        return (
+            (Q(min_age_months__isnull=True) | Q(min_age_months__lt=end))
+            & (Q(max_age_months__isnull=True) | Q(max_age_months__gt=start))
+            & ~Q(min_age_months__isnull=True, max_age_months__isnull=True)
+        )
+
+    def match(self, *, indexed: bool = True) -> Q:
+        text = self.text_match(indexed=indexed)
+        return text | self.target_match() if self.target else text
 
     def tiers(self) -> list[tuple[int, Q, bool]]:
         """(points, condition, sorted_by_index) per distinct score, highest first; a synonym's match
@@ -213,34 +267,130 @@ class Word:
                 by_points[points] = (condition | level.condition(alternative), level.sorted_by_index)
         return [(points, *by_points[points]) for points in sorted(by_points, reverse=True)]
 
+    def lower_tiers(self) -> list[tuple[int, Q]]:
+        """Below the name: (points, condition) of the text, then of the 対象 alone."""
+        tiers = [(TEXT_PART, self.text_match())]
+        if self.target:
+            tiers.append((TARGET_PART, self.target_match()))
+        return tiers
+
     def score(self) -> Case:
         whens = [When(condition, then=Value(points)) for points, condition, _ in self.tiers()]
+        if self.target:
+            whens.append(When(self.text_match(), then=Value(TEXT_PART)))
         # A Case takes the first matching When: the highest points first.
-        return Case(*whens, default=Value(TEXT_PART), output_field=IntegerField())
+        default = TARGET_PART if self.target else TEXT_PART
+        return Case(*whens, default=Value(default), output_field=IntegerField())
+
+
+def _chunk_forms(chunk: str) -> list[str]:
+    """A typed word as one word: as typed, its kana when typed in romaji (hiroba → ひろば), its reading
+    (一時あずかり → いちじあずかり) and its nouns in the analyser's spelling (子ども → 子供)."""
+    word = normalize(chunk)
+    forms = [word, romaji_to_hiragana(word), normalize(reading_of(chunk)), normalized_forms(chunk)]
+    return list(dict.fromkeys(form for form in forms if form))
+
+
+def _term_forms(term: Term) -> list[str]:
+    kana = romaji_to_hiragana(term.surface)
+    return list(dict.fromkeys([*term.forms, *([kana] if kana else [])]))
+
+
+def searchable_terms(terms: Sequence[Term]) -> list[Term]:
+    """The content words worth looking for in a service's text. A verb or adjective with a negation
+    (休めない, 眠れない) names what the parent lacks, so looking for it finds the opposite (休日);
+    one character (子) is in nearly every entry. Both stay when nothing else is left."""
+    kept = [term for term in terms if not (term.predicate and term.negated)] or list(terms)
+    longer = [term for term in kept if len(term.surface) > 1]
+    return longer or kept
+
+
+@dataclasses.dataclass(frozen=True)
+class QueryPlan:
+    """How a query is searched, step by step until one finds something (never a dead end):
+    ``as_typed``, each typed word whole (ふたごの会, 一時あずかり by its reading); then ``content``, every
+    content word on its own (子ども発達 → 子ども, 発達; 夜中に預けたい → 夜中, 預け), all of them; then
+    any of them.
+    ``terms`` are all content words, negated ones included, for matching situations."""
+
+    as_typed: list[Word]
+    content: list[Word]
+    terms: list[Term]
+    sentence: bool
+
+    def steps(self) -> list[tuple[str, list[Word], bool]]:
+        """(mode, words, any_word) in the order they are tried."""
+        steps = [("all", self.as_typed, False)]
+        if self.content and self.content != self.as_typed:
+            steps.append(("content", self.content, False))
+        if len(self.content) > 1:
+            steps.append(("any", self.content, True))
+        return steps
+
+
+def plan_query(query: str) -> QueryPlan:
+    """Read ``query`` with the analyser and the synonym table (one query for every form)."""
+    as_typed_forms: list[list[str]] = []
+    content_forms: list[list[str]] = []
+    terms: list[Term] = []
+    sentence = False
+    for chunk in query_chunks(query):
+        analysis = analyse(chunk)
+        terms += analysis.terms
+        sentence |= analysis.sentence
+        chunk_terms = [_term_forms(term) for term in searchable_terms(analysis.terms)]
+        as_typed_forms.append(_chunk_forms(chunk))
+        content_forms += chunk_terms if len(chunk_terms) > 1 or analysis.sentence else [as_typed_forms[-1]]
+    synonyms = expand_synonyms(list({form for forms in as_typed_forms + content_forms for form in forms}))
+
+    def word(forms: list[str]) -> Word:
+        alternatives = list(forms)
+        for form in forms:
+            alternatives += [a for a in synonyms[form] if a not in alternatives]
+        target = next((form for form in alternatives if form in TARGETS), None)
+        return Word(tuple(alternatives), direct=len(forms), target=target)
+
+    def unique(words: list[Word]) -> list[Word]:
+        return list(dict.fromkeys(words))
+
+    return QueryPlan(
+        as_typed=unique([word(forms) for forms in as_typed_forms]),
+        content=unique([word(forms) for forms in content_forms]),
+        terms=terms,
+        sentence=sentence,
+    )
 
 
 def parse_query(query: str) -> list[Word]:
-    """The words of ``query`` with their alternatives: a word typed in romaji (hiroba) also matches
-    its hiragana (ひろば), and each form its synonyms (one query for all)."""
-    words = query_words(query)
-    forms = {word: [word] + ([kana] if (kana := romaji_to_hiragana(word)) else []) for word in words}
-    synonyms = expand_synonyms([form for word in words for form in forms[word]])
-    parsed = []
-    for word in words:
-        alternatives = list(forms[word])
-        for form in forms[word]:
-            alternatives += [a for a in synonyms[form] if a not in alternatives]
-        parsed.append(Word(tuple(alternatives), direct=len(forms[word])))
-    return parsed
+    """The words of ``query`` as typed, with their alternatives: the romaji's kana (hiroba → ひろば),
+    the reading and the analyser's spelling, and each form's synonyms (``plan_query``)."""
+    return plan_query(query).as_typed
 
 
 def _match_words(
-    services: QuerySet[Service], words: Sequence[Word], *, indexed: bool = True
+    services: QuerySet[Service],
+    words: Sequence[Word],
+    *,
+    indexed: bool = True,
+    any_word: bool = False,
+    required: bool = True,
 ) -> QuerySet[Service]:
+    """``services`` containing every word (``any_word``: at least one), annotated with ``relevance``, the
+    sum of the words' points. Not ``required``: all of ``services``, the words only rank them."""
     score = Value(0, output_field=IntegerField())
+    either = Q()
     for word in words:
-        services = services.filter(word.match(indexed=indexed))
-        score = score + word.score()
+        match = word.match(indexed=indexed)
+        if any_word or not required:
+            either |= match
+            score = score + Case(
+                When(match, then=word.score()), default=Value(0), output_field=IntegerField()
+            )
+        else:
+            services = services.filter(match)
+            score = score + word.score()
+    if words and any_word and required:
+        services = services.filter(either)
     return services.annotate(relevance=score)
 
 
@@ -304,15 +454,26 @@ def _ranked(
     sort: str,
     *,
     indexed: bool = True,
+    any_word: bool = False,
+    required: bool = True,
+    now: dt.datetime | None = None,
 ) -> QuerySet[Service]:
-    services = _match_words(services, words, indexed=indexed)
+    services = _match_words(services, words, indexed=indexed, any_word=any_word, required=required)
     # Without words every service scores 0 (and a constant in ORDER BY would read as a column number).
     order = [F("relevance").desc()] if words else []
+    if now is not None:
+        # Among equally relevant services, those open at the time asked come first.
+        services = services.annotate(open_first=_open_first(now))
+        order.append(F("open_first").desc())
     if point is not None:
         services = _with_distance(services, point)
         distance = F("distance").asc(nulls_last=True)
         order = [distance, *order] if sort == "distance" else [*order, distance]
     return services.order_by(*order, "search_reading", "pk")
+
+
+def _open_first(now: dt.datetime) -> Case:
+    return Case(When(open_at_condition(now), then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
 def search_services(
@@ -321,18 +482,26 @@ def search_services(
     point: Point | None = None,
     sort: str = "relevance",
     queryset: QuerySet[Service] | None = None,
+    words: Sequence[Word] | None = None,
+    any_word: bool = False,
+    now: dt.datetime | None = None,
     **filters: Any,
 ) -> QuerySet[Service]:
     """Services visible to parents that match every query word (or a synonym of it) and every filter
     (``filter_services``), annotated with ``relevance`` and, with a ``point``, ``distance`` (squared
     degrees; see ``km``), in result order: relevance, then 五十音順 of the reading. ``sort`` is
-    "relevance" or "distance" (nearest first, then relevance).
+    "relevance" or "distance" (nearest first, then relevance). ``words`` (from ``plan_query``) replace
+    the query's words as typed; ``any_word`` keeps services with any of them. With ``now``, services
+    open then come first among equally relevant ones.
 
     This is the definition of the ranking; result pages read it through ``SearchResults``."""
     services = filter_services(
         (queryset if queryset is not None else Service.objects.all()).visible_to_parents(), **filters
     )
-    return _ranked(services, parse_query(query), point, sort).select_related("category", "location__area")
+    words = parse_query(query) if words is None else words
+    return _ranked(services, words, point, sort, any_word=any_word, now=now).select_related(
+        "category", "location__area"
+    )
 
 
 # What PostgreSQL's planner should assume an operator costs while it plans a search (its default is
@@ -372,6 +541,10 @@ class SearchResults:
     (rows wanted ÷ share of services matching) rows, or start from the grams index when the word is
     rare. Several words (the score is a sum) or a distance order rank every match, as before.
 
+    With ``now``, services open then come first among equally relevant ones when the filters leave
+    few services or the matches number at most ``cap`` (``open_first``): they are then ranked all at
+    once, which costs little. Otherwise the order is that of ``search_services`` without ``now``.
+
     Build and read it inside ``priced_for_text_checks()`` (the search view does).
     """
 
@@ -383,17 +556,24 @@ class SearchResults:
         sort: str = "relevance",
         cap: int,
         load: Callable[[QuerySet[Service]], QuerySet[Service]] = lambda services: services,
+        words: Sequence[Word] | None = None,
+        any_word: bool = False,
+        now: dt.datetime | None = None,
         **filters: Any,
     ) -> None:
-        self.words = parse_query(query)
+        self.words = parse_query(query) if words is None else list(words)
         self.point = point
         self.cap = cap
         self.load = load
+        self.now = now
         self.filtered = filter_services(Service.objects.visible_to_parents(), **filters)
         self.few = self._few_filtered(filters)
         if self.few is not None:
             self.filtered = Service.objects.filter(_pk_in(self.few))
-        self.ranked = _ranked(self.filtered, self.words, point, sort, indexed=self.few is None)
+        self.ranking = functools.partial(
+            _ranked, self.filtered, self.words, point, sort, indexed=self.few is None, any_word=any_word
+        )
+        self.ranked = self.ranking()
 
     def _few_filtered(self, filters: dict[str, Any]) -> list[int] | None:
         """The ids the filters leave, when they leave at most FEW_SERVICES and there are words to check.
@@ -417,7 +597,7 @@ class SearchResults:
     @functools.cached_property
     def _few_ranked_ids(self) -> list[int]:
         """All matches among the few filtered services, ranked: one query serves count and pages."""
-        return list(self.ranked.values_list("pk", flat=True))
+        return list(self._ordered().values_list("pk", flat=True))
 
     def __getitem__(self, index: slice) -> list[Service]:
         start, stop = index.start or 0, index.stop
@@ -431,12 +611,16 @@ class SearchResults:
     def _ranked_ids(self, stop: int) -> list[int]:
         if self.few is not None:
             return self._few_ranked_ids[:stop]
-        if len(self.words) != 1 or self.point is not None:
-            return list(self.ranked.values_list("pk", flat=True)[:stop])
+        if len(self.words) != 1 or self.point is not None or self.open_first:
+            return list(self._ordered().values_list("pk", flat=True)[:stop])
         word = self.words[0]
         ids: list[int] = []
         higher = Q()
-        for _points, condition, sorted_by_index in [*word.tiers(), (TEXT_PART, Q(), False)]:
+        lower = [(points, Q(), False, match) for points, match in word.lower_tiers()]
+        name_tiers = [
+            (points, condition, by_index, word.text_match()) for points, condition, by_index in word.tiers()
+        ]
+        for _points, condition, sorted_by_index, match in [*name_tiers, *lower]:
             tier = self.filtered.filter(condition & ~higher if higher else condition)
             if not sorted_by_index:
                 # Exact and prefix tiers are range scans of the name and reading indexes. The others
@@ -444,17 +628,158 @@ class SearchResults:
                 # then found through the grams index instead of a walk of the whole 五十音 order.
                 # After the name conditions, as PostgreSQL checks them in the order written and
                 # prices both alike, though a name LIKE costs a fraction of the grams check.
-                tier = tier.filter(word.match())
+                tier = tier.filter(match)
             # Ordering by an expression keeps PostgreSQL from walking the reading index for a level
             # whose rows cluster in one stretch of it (names starting with 保育 all read ほいく…).
             order = Concat("search_reading", Value("")) if sorted_by_index else F("search_reading")
             ids += tier.order_by(order, "pk").values_list("pk", flat=True)[: stop - len(ids)]
             if len(ids) >= stop:
                 break
-            higher |= condition
+            higher |= condition if condition else match
         return ids
+
+    @functools.cached_property
+    def open_first(self) -> bool:
+        """Whether services open at ``now`` come first among equally relevant ones: when there is a
+        ``now`` and the filters leave few services or the matches number at most ``cap`` (then
+        ranking them all costs little). Beyond the cap a tier stays in 五十音 order: finding the open
+        ones of 50,000 matches at night would read them all."""
+        return self.now is not None and (self.few is not None or self.count() <= self.cap)
+
+    def _ordered(self) -> QuerySet[Service]:
+        return self.ranking(now=self.now) if self.open_first else self.ranked
 
 
 def km(distance: float | None) -> float | None:
     """Kilometres from the ``distance`` annotation (an equirectangular approximation, fine in a city)."""
     return None if distance is None else math.sqrt(distance) * KM_PER_DEGREE
+
+
+# A typed word is taken for a known one this many edits away (one per four characters, at least one).
+def _typo_allowance(word: str) -> int:
+    return max(1, len(word) // 4)
+
+
+# Names read for a typo's nearest word: those starting with its first character, at most this many.
+TYPO_CANDIDATES = 1000
+
+
+def nearest_known_word(query: str) -> str | None:
+    """The known word nearest by reading to what was typed (いちじあづかり → いちじあずかり), or None.
+
+    Known words: the synonym table's words and the 種別 names (their stored readings), and the start of
+    every name parents see that begins with the same character (its reading, as the directory stores
+    it: the analyser misreads some, 病児 as やまいじ). A word already known (distance 0) is no
+    suggestion."""
+    chunks = query_chunks(query)
+    if len(chunks) != 1:
+        return None
+    typed = normalize(reading_of(chunks[0]))
+    known: dict[str, str] = {}
+    for row in Synonym.objects.values("term", "term_reading", "expansion", "expansion_reading"):
+        known.setdefault(row["term_reading"], row["term"])
+        known.setdefault(row["expansion_reading"], row["expansion"])
+    for name in Category.objects.values_list("name", flat=True):
+        name = name.split("（")[0]
+        known.setdefault(normalize(reading_of(name)), name)
+    readings = (
+        Service.objects.visible_to_parents()
+        .filter(search_reading__startswith=typed[:1])
+        .order_by("search_reading")
+        .values_list("search_reading", flat=True)[:TYPO_CANDIDATES]
+    )
+    for reading in readings:
+        for size in (len(typed) - 1, len(typed), len(typed) + 1):
+            known.setdefault(reading[:size], reading[:size])
+    candidates = [(edit_distance(typed, reading), word) for reading, word in known.items() if reading]
+    distance, word = min(candidates, default=(0, None))
+    return word if 0 < distance <= _typo_allowance(typed) else None
+
+
+def consultation_contacts() -> QuerySet[Service]:
+    """利用者支援: the user-support sites a parent can call when the search did not help, the city's
+    own counter (特定型) first."""
+    return (
+        Service.objects.visible_to_parents()
+        .filter(Q(category__slug="user-support") | Q(category__parent__slug="user-support"))
+        .select_related("category")
+        .order_by("-category__slug", "search_reading", "pk")
+        .defer(*SEARCH_DATA_FIELDS)
+    )
+
+
+@dataclasses.dataclass
+class Finding:
+    """What a search page shows for a query: the results and how they were found (``mode``: "all" the
+    words as typed, "content" each content word, "any" any of them, "suggestion" the nearest known word
+    ``suggestion`` instead, "none"), the situations the query fits with their first services, and
+    whether the page needs the way forward (consultation contacts) because the words together found
+    nothing."""
+
+    results: SearchResults
+    mode: str
+    suggestion: str | None
+    situations: list[tuple[Situation, list[Service]]]
+
+    @property
+    def missed(self) -> bool:
+        return self.mode != "all"
+
+    def first(self, n: int) -> list[Service]:
+        """The first ``n`` services the page shows: the situations' services, then the results."""
+        shown: dict[int, Service] = {}
+        for _situation, services in self.situations:
+            shown.update((service.pk, service) for service in services)
+        for service in self.results[0:n]:
+            shown.setdefault(service.pk, service)
+        return list(shown.values())[:n]
+
+
+# Services shown with a fitting situation, above the results.
+SITUATION_SERVICES = 3
+
+
+def find_services(
+    *,
+    query: str = "",
+    cap: int,
+    now: dt.datetime | None = None,
+    load: Callable[[QuerySet[Service]], QuerySet[Service]] = lambda services: services,
+    **kwargs: Any,
+) -> Finding:
+    """The search a parent sees (never a dead end): the query's words as typed, else each content word,
+    else any of them, else the nearest known word; and the こんなときは a sentence, several words or a
+    miss fits, with its services ranked by the query's words. ``kwargs``: point, sort, filters."""
+    plan = plan_query(query)
+    mode, results = "none", None
+    for step, words, any_word in plan.steps():
+        results = SearchResults(words=words, any_word=any_word, cap=cap, now=now, load=load, **kwargs)
+        if results.count():
+            mode = step
+            break
+    suggestion = None
+    if mode == "none" and query.strip():
+        suggestion = nearest_known_word(query)
+        if suggestion:
+            results = SearchResults(query=suggestion, cap=cap, now=now, load=load, **kwargs)
+            mode = "suggestion" if results.count() else "none"
+    situations = []
+    if plan.terms and (plan.sentence or len(query_chunks(query)) > 1 or mode != "all"):
+        fitting = match_situations(plan.terms, list(Situation.objects.prefetch_related("categories")))
+        situations = [(situation, _situation_services(situation, plan.content, now)) for situation in fitting]
+    assert results is not None
+    return Finding(results=results, mode=mode, suggestion=suggestion, situations=situations)
+
+
+def _situation_services(
+    situation: Situation, words: Sequence[Word], now: dt.datetime | None
+) -> list[Service]:
+    """The first services of a situation's search, ranked by the query's words (none required)."""
+    services = filter_services(
+        Service.objects.visible_to_parents(),
+        categories=[category.slug for category in situation.categories.all()],
+        nights_weekends=situation.nights_weekends,
+        pregnant=situation.pregnant,
+    )
+    ranked = _ranked(services, words, None, "relevance", required=False, now=now)
+    return list(ranked.select_related("category").defer(*SEARCH_DATA_FIELDS)[:SITUATION_SERVICES])

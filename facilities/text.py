@@ -6,6 +6,7 @@ text. Stored text therefore holds the name *and* its reading, both normalized th
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -124,3 +125,111 @@ def romaji_to_hiragana(word: str) -> str | None:
         else:
             return None
     return "".join(out)
+
+
+# Parts of speech (SudachiPy's first level) that carry what a parent looks for; particles (助詞),
+# auxiliaries (助動詞), pronouns, adverbs, prefixes, suffixes and symbols do not.
+_CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞"}
+_PREDICATE_POS = {"動詞", "形容詞"}
+# Dictionary forms of the auxiliaries and the adjective that negate what comes before them.
+_NEGATIONS = {"ない", "無い", "ぬ", "ず", "ん"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Term:
+    """One content word of a query or a text (内容語), as the analyser reads it.
+
+    ``forms`` are the written form, the analyser's normalized form (子ども → 子供) and the reading,
+    each ``normalize()``d; for a verb or adjective, the stem they share with the dictionary form, so
+    預けたい meets 預ける and 預けて. ``negated`` marks a word a negation follows (落ち着きがない,
+    休めない): the lack of it is meant, not the thing."""
+
+    surface: str
+    forms: tuple[str, ...]
+    negated: bool = False
+    predicate: bool = False
+
+
+def _stem(surface: str, dictionary_form: str) -> str:
+    common = 0
+    for a, b in zip(surface, dictionary_form, strict=False):
+        if a != b:
+            break
+        common += 1
+    # 見る → 見: a one-character stem of a two-character verb is still the word; below that nothing.
+    return surface[:common] if common else surface
+
+
+def _content_term(morpheme) -> Term:
+    surface = normalize(morpheme.surface())
+    predicate = morpheme.part_of_speech()[0] in _PREDICATE_POS
+    if predicate:
+        written = _stem(surface, normalize(morpheme.dictionary_form()))
+        reading = _stem(normalize(morpheme.reading_form()), normalize(reading_of(morpheme.dictionary_form())))
+        forms = [written, reading]
+    else:
+        forms = [surface, normalize(morpheme.normalized_form()), normalize(morpheme.reading_form())]
+    if morpheme.is_oov():
+        forms = [surface]
+    unique = tuple(dict.fromkeys(form for form in forms if form))
+    return Term(surface=surface, forms=unique or (surface,), predicate=predicate)
+
+
+@dataclasses.dataclass(frozen=True)
+class Analysis:
+    """What the analyser reads in a piece of text: its content words, and whether it is a phrase or a
+    sentence (it has particles, auxiliaries or a negation: 夜中に預けたい) rather than a name."""
+
+    terms: tuple[Term, ...]
+    sentence: bool
+
+
+@functools.lru_cache(maxsize=4096)
+def analyse(text: str) -> Analysis:
+    """The content words of ``text`` (名詞 except numerals, 動詞, 形容詞, 形状詞; not the 非自立 ones such
+    as いる, ほしい), each marked ``negated`` when a negation (ない, ぬ, ず) follows it before the next
+    content word.
+
+    A sentence typed into the search box (夜中に子どもを預けたい) becomes 夜中, 子ども, 預け. Cached:
+    queries and situation texts repeat."""
+    terms: list[Term] = []
+    sentence = False
+    if not text:
+        return Analysis((), False)
+    from sudachipy import SplitMode
+
+    for morpheme in _tokenizer().tokenize(unicodedata.normalize("NFKC", text), SplitMode.C):
+        pos = morpheme.part_of_speech()
+        if pos[0] in _CONTENT_POS and pos[1] not in {"非自立可能", "助動詞語幹", "数詞"}:
+            terms.append(_content_term(morpheme))
+        elif pos[0] in {"助詞", "助動詞"} or morpheme.dictionary_form() in _NEGATIONS:
+            sentence = True
+            if terms and morpheme.dictionary_form() in _NEGATIONS:
+                terms[-1] = dataclasses.replace(terms[-1], negated=True)
+    return Analysis(tuple(terms), sentence)
+
+
+@functools.lru_cache(maxsize=8192)
+def normalized_forms(text: str) -> str:
+    """``text`` with every noun in the analyser's normalized form (子ども → 子供, こども → 子供), the rest
+    as written, ``normalize()``d: stored next to the text so a query in either spelling meets it."""
+    if not text:
+        return ""
+    from sudachipy import SplitMode
+
+    parts = []
+    for morpheme in _tokenizer().tokenize(unicodedata.normalize("NFKC", text), SplitMode.C):
+        noun = morpheme.part_of_speech()[0] == "名詞" and not morpheme.is_oov()
+        parts.append(morpheme.normalized_form() if noun else morpheme.surface())
+    return normalize("".join(parts))
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (one typed character wrong, missing or extra counts 1)."""
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
+        previous = current
+    return previous[-1]

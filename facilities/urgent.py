@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-# こんなときは whose parent may be in trouble right now: 「もう夜中だけど…」 and 「子育てがしんどい」 (the seed's
-# first and third voices).
+# こんなときは whose parent may be in trouble right now: 「もう夜中だけど…」 and 「子育てがしんどい」 (two of the
+# voices the national overview of 利用者支援事業 quotes).
 URGENT_SITUATIONS = frozenset({"night-emergency", "exhausted"})
 # From this hour to early morning most counters are closed: every search shows the lines.
 LATE_EVENING = dt.time(20, 0)

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Value
 from django.db.models.functions import Coalesce, Left, NullIf
@@ -18,14 +19,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from facilities.forms import SearchForm
-from facilities.importing import ImportForm, export_services_csv, import_services
-from facilities.models import Service, Situation, SpecialHours, WeeklyHours
-from facilities.search import SEARCH_DATA_FIELDS, SearchResults, km, priced_for_text_checks
+from facilities.forms import SearchForm, SearchMissForm
+from facilities.models import SearchMiss, Service, Situation, SpecialHours, WeeklyHours
+from facilities.search import (
+    SEARCH_DATA_FIELDS,
+    consultation_contacts,
+    find_services,
+    km,
+    priced_for_text_checks,
+)
+from facilities.services import search_miss_add_situation_word, search_miss_add_synonym, search_miss_record
 from facilities.urgent import NATIONAL_LINES, needs_urgent_help
 from portal.i18n import in_english
 from portal.permissions import city_staff_required
-from portal.spreadsheets import csv_attachment
 
 PAGE_SIZE = 20
 # Results are counted up to this many: a very common word (保育 matches half of a large directory)
@@ -33,6 +39,10 @@ PAGE_SIZE = 20
 COUNT_CAP = 200
 # Characters of the description on a result card.
 SUMMARY_CHARS = 80
+# A closed result says when it next opens, looking this many days ahead.
+NEXT_OPENING_DAYS = 7
+# The staff list of searches that found nothing shows the most frequent this many.
+MISSES_SHOWN = 100
 # Upcoming exception dates shown on a service page.
 EXCEPTION_DAYS = 60
 
@@ -91,18 +101,21 @@ def search(request: HttpRequest) -> HttpResponse:
                 "weekly_hours",
                 Prefetch(
                     "special_hours",
-                    queryset=SpecialHours.objects.filter(date__in=[today - dt.timedelta(days=1), today]),
+                    queryset=SpecialHours.objects.filter(
+                        date__gte=today - dt.timedelta(days=1),
+                        date__lte=today + dt.timedelta(days=NEXT_OPENING_DAYS),
+                    ),
                 ),
             )
         )
 
     with priced_for_text_checks():
-        results = SearchResults(**kwargs, cap=COUNT_CAP, load=load)
-        page = CappedPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+        finding = find_services(**kwargs, cap=COUNT_CAP, load=load, now=kwargs.get("open_at") or now)
+        page = CappedPaginator(finding.results, PAGE_SIZE).get_page(request.GET.get("page"))
     for service in page:
-        service.open_now = service.is_open_at(now)
-        service.hours_today = service.hours_on(today)
-        service.km = km(getattr(service, "distance", None))
+        _describe_opening(service, now)
+    if finding.missed and page.number == 1 and _typed_in_full(request):
+        search_miss_record(query=kwargs["query"], today=today)
     situation_slug = getattr(form, "cleaned_data", {}).get("situation")
     situation = Situation.objects.filter(slug=situation_slug).first() if situation_slug else None
     urgent = needs_urgent_help(situation_slug=situation_slug, now=now)
@@ -124,6 +137,8 @@ def search(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
+        "finding": finding,
+        "contacts": consultation_contacts() if finding.missed or not page.object_list else [],
         "services": services,
         "situation": situation,
         "urgent": urgent,
@@ -137,6 +152,19 @@ def search(request: HttpRequest) -> HttpResponse:
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "facilities/search.html#results", context)
     return render(request, "facilities/search.html", context)
+
+
+def _describe_opening(service: Service, now: dt.datetime) -> None:
+    """What a result card says of the hours: open now, today's hours, and when a closed one next opens."""
+    service.open_now = service.is_open_at(now)
+    service.hours_today = service.hours_on(now.date())
+    service.next_opening = None if service.open_now else service.next_opening(now, days=NEXT_OPENING_DAYS)
+    service.km = km(getattr(service, "distance", None))
+
+
+def _typed_in_full(request: HttpRequest) -> bool:
+    """Not a search htmx sends while the parent is still typing (a half-typed word is no miss)."""
+    return not request.htmx or request.htmx.trigger != "id_q"
 
 
 def _canonical_url(request: HttpRequest) -> str | None:
@@ -255,25 +283,36 @@ def situation_list() -> list[Situation]:
 
 @city_staff_required
 @require_http_methods(["GET", "POST"])
-def import_csv(request: HttpRequest) -> HttpResponse:
-    """一括登録: CSV upload for city staff, all rows or none."""
-    form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        report = import_services(data=form.cleaned_data["file"].read())
-        if report.ok:
-            messages.success(
-                request,
-                _("%(created)d件を登録し、%(updated)d件を更新しました。")
-                % {"created": report.created, "updated": report.updated},
-            )
-            return redirect(reverse("facilities:import"))
-    return render(request, "facilities/import.html", {"form": form, "report": report})
+def search_misses(request: HttpRequest) -> HttpResponse:
+    """見つからなかった検索: this month's queries whose words together found nothing, most frequent first;
+    from each, a synonym or a こんなときは word in one step."""
+    month = timezone.localdate().replace(day=1)
+    misses = list(SearchMiss.objects.filter(month=month)[:MISSES_SHOWN])
+    forms = {
+        miss.query: SearchMissForm(initial={"query": miss.query}, prefix=f"m{miss.pk}") for miss in misses
+    }
+    if request.method == "POST":
+        posted = next((miss for miss in misses if f"m{miss.pk}-query" in request.POST), None)
+        if posted is None:
+            messages.error(request, _("この検索語は今月の一覧にありません。"))
+            return redirect(reverse("facilities:search_misses"))
+        form = forms[posted.query] = SearchMissForm(request.POST, prefix=f"m{posted.pk}")
+        if form.is_valid() and _add_from_miss(form):
+            messages.success(request, _("「%(query)s」を追加しました。") % {"query": posted.query})
+            return redirect(reverse("facilities:search_misses"))
+    rows = [(miss, forms[miss.query]) for miss in misses]
+    return render(request, "facilities/search_misses.html", {"rows": rows, "month": month})
 
 
-@city_staff_required
-def export_csv(request: HttpRequest) -> HttpResponse:
-    """一括出力: every entry in the import layout (UTF-8 with BOM so spreadsheet software reads it)."""
-    response = csv_attachment(filename="kosodate-shisetsu.csv")
-    export_services_csv(response)
-    return response
+def _add_from_miss(form: SearchMissForm) -> bool:
+    """Adds what ``form`` asks; a rule the new row breaks (a pair already there) goes to the form."""
+    data = form.cleaned_data
+    try:
+        if data["expansion"]:
+            search_miss_add_synonym(query=data["query"], expansion=data["expansion"])
+        else:
+            search_miss_add_situation_word(query=data["query"], situation=data["situation"])
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    return True

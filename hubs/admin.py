@@ -1,4 +1,4 @@
-"""City staff's admin of the registry. Saving a hub runs ``Hub.clean()`` (the seed's rules) against the
+"""City staff's admin of the registry. Saving a hub runs ``Hub.clean()`` (the 実施要綱 rules) against the
 stored schedule and staff list; the registry pages check proposed hours and staff before saving."""
 
 from __future__ import annotations

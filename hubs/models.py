@@ -1,7 +1,7 @@
 """地域子育て支援拠点 (local childcare-support hubs): the registry, 出張ひろば and monthly reports.
 
 A Hub **is** a directory entry (``facilities.Service``, category "hub"), linked one-to-one; its opening
-schedule is that Service's ``WeeklyHours`` (one source, shown by the directory too). The seed's rules
+schedule is that Service's ``WeeklyHours`` (one source, shown by the directory too). The 実施要綱 rules
 live in ``hubs/rules.py`` and are applied by ``Hub.clean()`` / ``PopupPlaza.clean()``.
 """
 
@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from facilities.models import Service, SpecialHours
 from hubs import rules
+from portal import dates
 from portal.models import Role
 
 
@@ -597,6 +598,8 @@ class MonthlyReport(models.Model):
             if self.month > first_of_month(timezone.localdate()):
                 # Not tied to the month field: the report form shows the month, it does not edit it.
                 errors[NON_FIELD_ERRORS] = [_("まだ来ていない月の報告は作れません。")]
+            elif self.month < dates.FLOOR:
+                errors[NON_FIELD_ERRORS] = [month_too_early()]
             elif self.days_opened is not None and self.days_opened > _days_in_month(self.month):
                 errors["days_opened"] = [_("開設日数がその月の日数を超えています。")]
         if self.courses_held == 0 and self.course_attendance:
@@ -605,6 +608,11 @@ class MonthlyReport(models.Model):
             errors["popup_users"] = [_("出張ひろばを開設していない月に利用者数は入れられません。")]
         if errors:
             raise ValidationError(errors)
+
+
+def month_too_early() -> str:
+    """A month before any record of the portal is a typo (0001, 1926 for 2026)."""
+    return _("%(month)s より前の月の報告は作れません。") % {"month": f"{dates.FLOOR:%Y-%m}"}
 
 
 def _days_in_month(month: dt.date) -> int:

@@ -1,6 +1,6 @@
 """State changes of the hub registry (拠点の登録・変更・承認, 出張ひろば, 月次実績報告).
 
-Every function is keyword-only, runs in one transaction and checks the seed's rules through the
+Every function is keyword-only, runs in one transaction and checks the 実施要綱 rules through the
 models (``Hub.rule_errors`` / ``rules.popup_errors``) before anything is written, so a refused change
 leaves nothing half-saved.
 """
@@ -43,7 +43,7 @@ def _staff_counts(staff: Sequence[StaffEntry]) -> tuple[int, int]:
 
 
 def _check(hub: Hub, periods: Sequence[rules.Period], staff: Sequence[StaffEntry]) -> None:
-    """Field checks of the directory entry and the hub, then the seed's rules; raise all at once."""
+    """Field checks of the directory entry and the hub, then the 実施要綱 rules; raise all at once."""
     errors: list[ValidationError] = []
     for instance, exclude in ((hub.service, ["organization", "location", "category"]), (hub, ["service"])):
         try:

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,7 +44,6 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "csp",
     "django_htmx",
-    "django_filters",
     "simple_history",
     "template_partials",
     "portal",
@@ -252,6 +252,22 @@ LOGGING = {
 # --- Portal ------------------------------------------------------------------------------------------
 # The demo city's name, shown in the header. A real deployment sets its own.
 CITY_NAME: str = env.str("CITY_NAME", default="みどり市")
+
+
+def _city_code(value: str) -> str:
+    """全国地方公共団体コード (6 digits with its check digit), written into the open-data export."""
+    from facilities.notation import city_code_is_valid
+
+    if value and not city_code_is_valid(value):
+        raise ImproperlyConfigured(
+            f"CITY_CODE {value!r} is not a 全国地方公共団体コード (6 digits, check digit)"
+        )
+    return value
+
+
+# The demo city is fictional, so it has no code unless one is set (the export then leaves the column
+# empty rather than invent one). A real deployment sets it; a wrong check digit stops the start.
+CITY_CODE: str = _city_code(env.str("CITY_CODE", default=""))
 # The city's name on English pages; empty shows CITY_NAME there too.
 CITY_NAME_EN: str = env.str("CITY_NAME_EN", default="Midori City")
 # The city's own after-hours phone line for families (夜間・休日の連絡先). Shown with the national lines

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from django import template
 
@@ -13,6 +14,13 @@ register = template.Library()
 def situation_cards() -> dict:
     """The こんなときは cards, for pages of other apps (the home page)."""
     return {"situations": list(Situation.objects.prefetch_related("categories"))}
+
+
+@register.filter
+def tel_href(phone: str) -> str:
+    """A ``tel:`` link for a phone number as written (0120-000-100 → tel:0120000100)."""
+    folded = unicodedata.normalize("NFKC", phone)
+    return "tel:" + "".join(char for char in folded if char in "+0123456789")
 
 
 @register.filter
