@@ -112,7 +112,7 @@ def test_situation_then_results_then_service_then_book_then_cancel(page, demo_ci
     clock(11)
     page.go_back()
 
-    page.locator("#results").get_by_role("link", name="一時預かり すくすくルーム").click()
+    page.locator("#results").get_by_role("link", name="一時預かり すくすくルーム", exact=True).click()
     page.wait_for_url(re.compile(r"/services/\d+/$"))
     _check_page(page)
     page.locator(".card").get_by_role("link", name=re.compile("予約する")).first.click()
