@@ -163,6 +163,8 @@ def notice_due_q(kind: str, now: dt.datetime) -> models.Q:
             session__status=Session.Status.SCHEDULED,
             session__starts_at__lte=now + dt.timedelta(days=1),
             created_at__lt=models.F("session__starts_at") - dt.timedelta(days=1),
+            # The parent may turn reminders off on the account page.
+            parent__reminder_mails=True,
         )
     if kind == "session_cancelled":
         return future & models.Q(cancel_notice_sent_at__isnull=True, cancelled_by_session=True)

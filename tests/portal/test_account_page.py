@@ -3,15 +3,18 @@ the person to where they were."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from consultations.models import ConsultationRequest
 from facilities.bookings.models import Booking, Child
+from facilities.bookings.selectors import due_notices
 from portal.models import User
 from portal.services import account_delete
 from tests.bookings.factories import BookingFactory, ChildFactory, SessionFactory, in_days
@@ -156,3 +159,13 @@ def test_sign_up_without_a_name_says_so_and_keeps_the_email(client):
     assert "display_name" in response.context["form"].errors
     assert 'value="noname@example.test"' in response.content.decode()
     assert not User.objects.filter(email="noname@example.test").exists()
+
+
+def test_a_parent_who_turned_reminders_off_gets_none_and_the_others_still_do():
+    tomorrow = SessionFactory(starts_at=timezone.now() + dt.timedelta(hours=20))
+    booked = timezone.now() - dt.timedelta(days=3)
+    quiet = BookingFactory(session=tomorrow, created_at=booked, confirmation_sent_at=booked)
+    quiet.parent.reminder_mails = False
+    quiet.parent.save()
+    other = BookingFactory(session=tomorrow, created_at=booked, confirmation_sent_at=booked)
+    assert [(pk, kind) for pk, kind in due_notices() if kind == "reminder"] == [(other.pk, "reminder")]
