@@ -30,7 +30,7 @@ from facilities.search import (
 )
 from facilities.services import search_miss_add_situation_word, search_miss_add_synonym, search_miss_record
 from facilities.urgent import NATIONAL_LINES, needs_urgent_help
-from portal.i18n import in_english
+from portal.i18n import in_english, localized
 from portal.permissions import city_staff_required
 
 PAGE_SIZE = 20
@@ -242,8 +242,8 @@ def _json_ld(request: HttpRequest, service: Service) -> dict:
     data: dict = {
         "@context": "https://schema.org",
         "@type": "Place",
-        "name": service.name,
-        "description": service.description,
+        "name": localized(service),
+        "description": localized(service, "description"),
         "url": request.build_absolute_uri(service.get_absolute_url()),
         "address": {
             "@type": "PostalAddress",

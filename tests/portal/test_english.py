@@ -14,6 +14,7 @@ from facilities.bookings.models import Child, Session
 from facilities.models import Area, Category, Location, Organization, Service, Situation, SpecialHours
 from portal.i18n import city_name, localized
 from portal.models import User
+from tests.facilities.factories import ServiceFactory
 
 # Kana (not the middle dot), kanji and Japanese quotation marks. (Separators such as ・、（） between
 # English words remain in some templates: a known gap, docs/phone.md.)
@@ -140,3 +141,20 @@ def test_the_main_parent_pages_in_english_carry_no_japanese_ui_text(client, pare
         if leftovers:
             found[url] = leftovers
     assert found == {}
+
+
+def test_a_service_the_city_described_in_english_reads_in_english(client, db):
+    service = ServiceFactory(
+        name="ひろば えいご",
+        name_en="Hiroba Eigo",
+        description="親子で遊べます。",
+        description_en="Play together.",
+    )
+    client.cookies["django_language"] = "en"
+    results = client.get(reverse("facilities:search"), {"q": "ひろば えいご"}).content.decode()
+    page = client.get(service.get_absolute_url()).content.decode()
+    for html in (results, page):
+        assert "Hiroba Eigo" in html and "Play together." in html
+        assert "親子で遊べます" not in html
+    client.cookies["django_language"] = "ja"
+    assert "親子で遊べます" in client.get(service.get_absolute_url()).content.decode()
