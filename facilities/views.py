@@ -29,7 +29,7 @@ from facilities.search import (
     priced_for_text_checks,
 )
 from facilities.services import search_miss_add_situation_word, search_miss_add_synonym, search_miss_record
-from facilities.urgent import NATIONAL_LINES, needs_urgent_help
+from facilities.urgent import needs_urgent_help
 from portal.i18n import in_english, localized
 from portal.permissions import city_staff_required
 
@@ -142,8 +142,6 @@ def search(request: HttpRequest) -> HttpResponse:
         "services": services,
         "situation": situation,
         "urgent": urgent,
-        "national_lines": NATIONAL_LINES,
-        "city_after_hours_phone": settings.CITY_AFTER_HOURS_PHONE,
         "markers": markers,
         "query_string": _without_page(request),
         "count_cap": COUNT_CAP,
