@@ -161,11 +161,15 @@ def test_sign_up_without_a_name_says_so_and_keeps_the_email(client):
     assert not User.objects.filter(email="noname@example.test").exists()
 
 
-def test_a_parent_who_turned_reminders_off_gets_none_and_the_others_still_do():
-    tomorrow = SessionFactory(starts_at=timezone.now() + dt.timedelta(hours=20))
+def test_a_parent_who_turned_reminders_off_on_the_account_page_gets_none(client, parent):
+    start = timezone.now() + dt.timedelta(hours=20)
+    tomorrow = SessionFactory(starts_at=start, ends_at=start + dt.timedelta(hours=1))
     booked = timezone.now() - dt.timedelta(days=3)
-    quiet = BookingFactory(session=tomorrow, created_at=booked, confirmation_sent_at=booked)
-    quiet.parent.reminder_mails = False
-    quiet.parent.save()
-    other = BookingFactory(session=tomorrow, created_at=booked, confirmation_sent_at=booked)
-    assert [(pk, kind) for pk, kind in due_notices() if kind == "reminder"] == [(other.pk, "reminder")]
+    quiet = BookingFactory(
+        session=tomorrow, child=ChildFactory(parent=parent), created_at=booked, sent={"confirmation": booked}
+    )
+    other = BookingFactory(session=tomorrow, created_at=booked, sent={"confirmation": booked})
+    client.force_login(parent)
+    client.post(ACCOUNT, {"display_name": "保護者 一郎", "language": "ja"})  # the box left unticked
+    reminders = [pk for pk, kind in due_notices() if kind == "reminder"]
+    assert reminders == [other.pk] and quiet.pk not in reminders
