@@ -126,7 +126,7 @@ def search(request: HttpRequest) -> HttpResponse:
         services.sort(key=lambda service: not service.open_now)
     markers = [
         {
-            "name": s.name,
+            "name": localized(s),
             "url": s.get_absolute_url(),
             "lat": float(s.location.latitude),
             "lng": float(s.location.longitude),
