@@ -417,6 +417,8 @@ def _same_site(action: str) -> str | None:
     return parts.path or None
 
 
+# Thousands of requests: minutes on a quiet machine, longer on a busy one.
+@pytest.mark.timeout(1800)
 def test_every_page_survives_hostile_input(settings):
     require_service(connection.vendor == "postgresql", "the hostile-input sweep runs on PostgreSQL")
     settings.ACCOUNT_RATE_LIMITS = False  # the sweep is one client sending hundreds of logins
