@@ -20,9 +20,9 @@ from portal.i18n import localized
 MAX_AGE_MONTHS = 216
 
 
-def filter_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def filter_choices(version: int) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The 種別 and 地区 options in the page's language, read once per version of their names."""
-    key = f"facilities:filter-choices:{labels_version()}:{get_language()}"
+    key = f"facilities:filter-choices:{version}:{get_language()}"
     choices = cache.get(key)
     if choices is None:
         categories = [
@@ -99,7 +99,9 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        categories, areas = filter_choices()
+        # Read once: the option lists and the panel's cache key both depend on it.
+        self.labels_version = labels_version()
+        categories, areas = filter_choices(self.labels_version)
         self.fields["category"].choices = categories
         self.fields["area"].choices = [("", _("すべての地区")), *areas]
 
@@ -123,7 +125,7 @@ class SearchForm(forms.Form):
         """What the 絞り込み panel shows depends on: its options' version, the language, the filters
         as sent (their errors follow from them) and whether any field has an error (the panel opens)."""
         sent = [(name, self.data.getlist(name)) for name in (*self.FILTER_FIELDS, "day", "time")]
-        return repr((labels_version(), get_language(), bool(self.errors), sent))
+        return repr((self.labels_version, get_language(), bool(self.errors), sent))
 
     def active_filter_count(self) -> int:
         """How many filters are set (shown on the folded 「絞り込み」 control); an invalid one counts,
