@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from facilities.models import Area, Category, Service, WeeklyHours
 from tests.facilities.factories import AreaFactory, ServiceFactory, weekly
@@ -150,3 +152,15 @@ def test_a_search_page_keeps_to_a_bounded_number_of_queries(
     # savepoint in the test's transaction, SET LOCAL, RESET, release); the page's reads stay at 9.
     with django_assert_max_num_queries(9 + (4 if connection.vendor == "postgresql" else 0)):
         assert client.get(SEARCH, params).status_code == 200
+
+
+def test_the_context_processors_query_nothing_for_a_visitor(rf, db, django_assert_num_queries):
+    request = rf.get(SEARCH)
+    request.user = AnonymousUser()
+    request.session = {}
+    with django_assert_num_queries(0):
+        context = {}
+        for path in settings.TEMPLATES[0]["OPTIONS"]["context_processors"]:
+            context.update(import_string(path)(request))
+        assert context["public_nav"]  # evaluated, not left lazy
+        assert not context["user"].is_authenticated
