@@ -123,9 +123,13 @@ class SearchForm(forms.Form):
 
     def panel_version(self) -> str:
         """What the 絞り込み panel shows depends on: its options' version, the language, the filters
-        as sent (their errors follow from them) and whether any field has an error (the panel opens)."""
+        as sent and the form's errors (any error opens the panel; the distance order's error also
+        depends on the location, which is outside the panel)."""
         sent = [(name, self.data.getlist(name)) for name in (*self.FILTER_FIELDS, "day", "time")]
-        return repr((self.labels_version, get_language(), bool(self.errors), sent))
+        errors = sorted(
+            (name, [str(message) for message in messages]) for name, messages in self.errors.items()
+        )
+        return repr((self.labels_version, get_language(), errors, sent))
 
     def active_filter_count(self) -> int:
         """How many filters are set (shown on the folded 「絞り込み」 control); an invalid one counts,

@@ -164,3 +164,11 @@ def test_the_context_processors_query_nothing_for_a_visitor(rf, db, django_asser
             context.update(import_string(path)(request))
         assert context["public_nav"]  # evaluated, not left lazy
         assert not context["user"].is_authenticated
+
+
+def test_the_distance_order_error_follows_the_location_outside_the_panel(client, plaza):
+    too_long = "あ" * 101  # an error outside the panel, so both requests have one
+    located = {"q": too_long, "sort": "distance", "lat": "35.68", "lng": "139.76"}
+    assert "郵便番号を入れるか現在地を使って" not in panel(client.get(SEARCH, located).content.decode())
+    unlocated = {"q": too_long, "sort": "distance"}
+    assert "郵便番号を入れるか現在地を使って" in panel(client.get(SEARCH, unlocated).content.decode())
