@@ -113,6 +113,13 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered parts keyed on what visitors send (the search page's filter panel): kept in each worker's
+# memory and bounded by count, so no request can grow Redis, which is also Celery's broker.
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "local-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
 
 # --- Celery ------------------------------------------------------------------------------------------
 # Without REDIS_URL tasks run in-process (first look only). The database stays the source of truth for

@@ -94,7 +94,10 @@ def redis_url() -> str:
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings) -> None:
     # Rate-limit counters must not leak between tests; the tests about Redis itself set it explicitly.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
+    }
 
 
 @pytest.fixture(autouse=True)

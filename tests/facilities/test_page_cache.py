@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import caches
 from django.db import connection
 from django.urls import reverse
 from django.utils.module_loading import import_string
@@ -172,3 +173,9 @@ def test_the_distance_order_error_follows_the_location_outside_the_panel(client,
     assert "郵便番号を入れるか現在地を使って" not in panel(client.get(SEARCH, located).content.decode())
     unlocated = {"q": too_long, "sort": "distance"}
     assert "郵便番号を入れるか現在地を使って" in panel(client.get(SEARCH, unlocated).content.decode())
+
+
+def test_the_filter_panel_is_kept_in_the_workers_bounded_memory_not_in_redis(client, plaza):
+    client.get(SEARCH, {"q": "ひかり", "age_months": "7"})
+    assert not [key for key in caches["default"]._cache if "search_filters" in key]
+    assert [key for key in caches["local"]._cache if "search_filters" in key]

@@ -127,3 +127,10 @@ def test_home_tells_a_parent_what_the_portal_offers(client):
     assert '<html lang="ja">' in body
     assert 'href="#main"' in body
     assert "さがす" in body and "予約する" in body and "相談する" in body
+
+
+def test_the_workers_own_fragment_cache_is_bounded():
+    from portal import settings as production
+
+    assert production.CACHES["local"]["BACKEND"].endswith("LocMemCache")
+    assert production.CACHES["local"]["OPTIONS"]["MAX_ENTRIES"] <= 1000
