@@ -224,3 +224,16 @@ def test_the_way_forward_costs_a_bounded_number_of_queries(
     bound = 26 if connection.vendor == "postgresql" else 22
     with django_assert_max_num_queries(bound):
         assert client.get(SEARCH, {"q": query}).status_code == 200
+
+
+def test_a_busy_database_leaves_the_miss_uncounted_but_the_page_shown(client, demo_city, monkeypatch):
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+
+    def busy(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(QuerySet, "update", busy)
+    assert client.get(SEARCH, {"q": "qzxqzx"}).status_code == 200
+    monkeypatch.undo()
+    assert not SearchMiss.objects.exists()
