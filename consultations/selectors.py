@@ -18,6 +18,7 @@ from consultations.models import (
     Contact,
     ContactAction,
     FollowUp,
+    Guardian,
     Need,
     Referral,
     Specialist,
@@ -25,6 +26,7 @@ from consultations.models import (
     digits,
 )
 from facilities.models import Service
+from facilities.search import search_services
 from facilities.text import normalize
 from portal.models import Role
 from portal.spreadsheets import write_csv
@@ -77,20 +79,22 @@ def possible_duplicates(
     number, or a child born the same day. Used by the live hint and by the check on save."""
     keys = {normalize(name), normalize(kana)} - {""}
     phone = digits(phone)
-    match = Q()
+    guardian_match = Q()
     if keys:
-        match |= Q(guardians__name_key__in=keys) | Q(guardians__kana_key__in=keys)
+        guardian_match |= Q(name_key__in=keys) | Q(kana_key__in=keys)
     if len(phone) >= 8:
-        match |= Q(guardians__phone_digits=phone)
+        guardian_match |= Q(phone_digits=phone)
+    # Each signal through its own indexed column (pk IN (…) OR pk IN (…)), not one OR across joins.
+    match = Q()
+    if guardian_match:
+        match |= Q(pk__in=Guardian.objects.filter(guardian_match, case__site=site).values("case_id"))
     if birth_date is not None:
-        match |= Q(children__birth_date=birth_date)
+        match |= Q(pk__in=Child.objects.filter(birth_date=birth_date, case__site=site).values("case_id"))
     if not match:
         return Case.objects.none()
     return (
         Case.objects.for_site(site)
-        .filter(anonymized_at__isnull=True, merged_into__isnull=True)
-        .filter(match)
-        .distinct()
+        .filter(match, anonymized_at__isnull=True, merged_into__isnull=True)
         .order_by("pk")
         .prefetch_related("guardians", "children")[:5]
     )
@@ -108,17 +112,13 @@ def cases_erased_soon(*, day: dt.date) -> QuerySet[Case]:
 
 
 def referral_services(query: str = "") -> QuerySet[Service]:
-    """Directory entries a specialist can refer a family to: only active ones."""
-    services = Service.objects.filter(status=Service.Status.ACTIVE).select_related("category")
-    query = query.strip()
-    if query:
-        services = services.filter(
-            Q(name__icontains=query)
-            | Q(name_kana__icontains=query)
-            | Q(category__name__icontains=query)
-            | Q(description__icontains=query)
-        )
-    return services.order_by("category__order", "name_kana")
+    """Directory entries a specialist can refer a family to: only active ones. A query goes through
+    the directory's own search (readings, synonyms, any script: いちじあずかり finds 一時預かり), ranked
+    as parents see it."""
+    services = Service.objects.filter(status=Service.Status.ACTIVE)
+    if query.strip():
+        return search_services(query=query, queryset=services)
+    return services.select_related("category").order_by("category__order", "name_kana")
 
 
 def follow_ups_due(*, user, day: dt.date) -> QuerySet[FollowUp]:
@@ -359,22 +359,35 @@ def monthly_report(*, month: dt.date, site: UserSupportSite | None = None) -> Mo
 
 
 def booking_choices(referral: Referral) -> tuple[QuerySet, QuerySet]:
-    """代理予約の選択肢: the referred service's sessions open for booking now that one of the
-    parent's registered children (or pregnancy) may book, and those children
-    (``Session.ineligibility_reason``, the booking feature's own rule)."""
+    """代理予約の選択肢: only what can be booked. A session of the referred service open for booking
+    now that accepts (by age or pregnancy) one of the parent's children not yet booked into it, and
+    those children. A few sessions and children, so the pairs are worked out in Python with the
+    session's own rule (``Session.accepts``)."""
+    from facilities.bookings.models import Booking, Session
     from facilities.bookings.models import Child as PortalChild
-    from facilities.bookings.models import Session
 
     now = timezone.now()
-    sessions = (
-        Session.objects.upcoming()
-        .filter(service_id=referral.service_id, opens_at__lte=now, closes_at__gt=now)
+    sessions = list(
+        Session.objects.upcoming().filter(
+            service_id=referral.service_id, opens_at__lte=now, closes_at__gt=now
+        )
+    )
+    children = list(PortalChild.objects.filter(parent_id=referral.case.parent_account_id))
+    booked = set(
+        Booking.objects.filter(session__in=sessions, child__in=children)
+        .exclude(status=Booking.Status.CANCELLED)
+        .values_list("session_id", "child_id")
+    )
+    pairs = [
+        (session.pk, child.pk)
+        for session in sessions
+        for child in children
+        if (session.pk, child.pk) not in booked and session.accepts(child)
+    ]
+    bookable_sessions = (
+        Session.objects.filter(pk__in={s for s, _ in pairs})
         .select_related("service")
         .with_seats()
+        .order_by("starts_at")
     )
-    children = PortalChild.objects.filter(parent_id=referral.case.parent_account_id)
-    fits = [(session.pk, child.pk) for session in sessions for child in children if session.accepts(child)]
-    return (
-        sessions.filter(pk__in={session_id for session_id, _child_id in fits}),
-        children.filter(pk__in={child_id for _session_id, child_id in fits}),
-    )
+    return bookable_sessions, PortalChild.objects.filter(pk__in={c for _, c in pairs})

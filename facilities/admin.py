@@ -6,12 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from facilities.models import (
     Area,
     Category,
+    CategoryLabel,
+    ColumnMapping,
+    ImportBatch,
     Location,
     Organization,
     Service,
     Situation,
     SpecialHours,
     Synonym,
+    TownArea,
     WeeklyHours,
 )
 from facilities.search import match_query, query_words
@@ -100,6 +104,10 @@ class ServiceAdmin(admin.ModelAdmin):
             {"fields": ["is_free", "fee", "bookable_online", "walk_in", "phone", "email", "url"]},
         ),
         (_("状態"), {"fields": ["status", "published", "closed_on_holidays", "last_checked"]}),
+        (
+            _("施設一覧（オープンデータ）の項目"),
+            {"fields": ["age_text", "capacity", "hours_notes", "remarks", "open_data"]},
+        ),
     ]
 
     @admin.display(description=_("地区"), ordering="location__area__order")
@@ -142,3 +150,39 @@ class SituationAdmin(admin.ModelAdmin):
     search_fields = ["title", "words"]
     filter_horizontal = ["categories"]
     prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(CategoryLabel)
+class CategoryLabelAdmin(admin.ModelAdmin):
+    """種別の読み替え used by 一括登録 (facilities.importing)."""
+
+    list_display = ["label", "category"]
+    list_filter = ["category"]
+    search_fields = ["label", "label_normalized"]
+
+
+@admin.register(TownArea)
+class TownAreaAdmin(admin.ModelAdmin):
+    """町字 → 地区 used by 一括登録 to place an address in a district."""
+
+    list_display = ["town", "area"]
+    list_filter = ["area"]
+    search_fields = ["town"]
+
+
+@admin.register(ColumnMapping)
+class ColumnMappingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "updated_at"]
+    readonly_fields = ["header"]
+    exclude = ["header_key"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ["filename", "created_by", "status", "total_rows", "created_at"]
+    list_filter = ["status"]
+    readonly_fields = ["filename", "created_by", "status", "total_rows", "report", "message", "finished_at"]
+    exclude = ["mapping"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -6,7 +6,6 @@ sites (consultations.UserSupportSite) are Services of this directory, linked one
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import functools
 
@@ -33,13 +32,6 @@ def _japanese_holidays(year: int) -> holidays.HolidayBase:
 def is_public_holiday(day: dt.date) -> bool:
     """祝日 (including 振替休日) from the maintained ``holidays`` package."""
     return day in _japanese_holidays(day.year)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by whole ``months``; a day missing in the target month becomes its last day
-    (31 Aug + 6 months → 28 Feb), the same rule that completes a month of age."""
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def age_text(months: int) -> str:
@@ -158,6 +150,12 @@ class Organization(models.Model):
     kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices)
     phone = models.CharField(_("電話番号"), max_length=30, blank=True)
     url = models.URLField(_("ウェブサイト"), blank=True)
+    corporate_number = models.CharField(
+        _("法人番号"),
+        max_length=13,
+        blank=True,
+        help_text=_("国税庁の13桁の法人番号。一括登録で運営主体を見分けます。"),
+    )
 
     class Meta:
         ordering = ["name_kana", "name"]
@@ -175,11 +173,13 @@ class Location(models.Model):
     name_kana = models.CharField(_("名称（よみ）"), max_length=300, blank=True)
     postal_code = models.CharField(_("郵便番号"), max_length=8, blank=True)
     address = models.CharField(_("住所"), max_length=300)
+    address_detail = models.CharField(_("方書（建物名等）"), max_length=200, blank=True)
     area = models.ForeignKey(Area, verbose_name=_("地区"), on_delete=models.PROTECT, related_name="locations")
     latitude = models.DecimalField(_("緯度"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("経度"), max_digits=9, decimal_places=6, null=True, blank=True)
     access_notes = models.TextField(_("アクセス"), blank=True)
     barrier_free_notes = models.TextField(_("バリアフリー情報"), blank=True)
+    parking_notes = models.TextField(_("駐車場"), blank=True)
 
     class Meta:
         ordering = ["name_kana", "name"]
@@ -306,9 +306,14 @@ class Service(models.Model):
     # (0–36 means "under 3 years").
     min_age_months = models.PositiveSmallIntegerField(_("対象年齢（下限・月）"), null=True, blank=True)
     max_age_months = models.PositiveSmallIntegerField(_("対象年齢（上限・月未満）"), null=True, blank=True)
+    # The age as the facility list writes it (受入年齢), shown to parents; the month range above is
+    # what the age filter uses and stays empty when the text cannot be read (facilities.notation).
+    age_text = models.CharField(_("受入年齢（表記）"), max_length=200, blank=True)
+    capacity = models.PositiveIntegerField(_("収容定員"), null=True, blank=True)
     for_pregnant = models.BooleanField(_("妊娠中の方も対象"), default=False)
     residents_only = models.BooleanField(_("市民のみ"), default=False)
-    is_free = models.BooleanField(_("無料"), default=True)
+    # None: the cost is not known (an imported list without it); never shown or filtered as 無料.
+    is_free = models.BooleanField(_("無料"), null=True, default=True)
     fee = models.CharField(_("料金"), max_length=200, blank=True)
     phone = models.CharField(_("電話番号"), max_length=30, blank=True)
     email = models.EmailField(_("メールアドレス"), blank=True)
@@ -322,7 +327,13 @@ class Service(models.Model):
     )
     status = models.CharField(_("状態"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     published = models.BooleanField(_("公開"), default=True)
-    last_checked = models.DateField(_("情報確認日"), default=dt.date.today)
+    # Empty when nobody has confirmed the entry (an import without 情報確認日): never "today" by default.
+    last_checked = models.DateField(_("情報確認日"), null=True, blank=True, default=dt.date.today)
+    hours_notes = models.TextField(_("利用可能日時の特記事項"), blank=True)
+    remarks = models.TextField(_("備考"), blank=True)
+    # Columns of the open-data list the portal does not use itself (内線番号, FAX番号, 認可等年月日,
+    # 一時預かりの有無, 名称_英語 …), kept as written so the export gives them back.
+    open_data = models.JSONField(_("オープンデータの他の項目"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Search data, kept by save() and facilities.search.reindex_services() (see facilities.search):
@@ -603,3 +614,113 @@ class SearchMiss(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.query} ({self.count})"
+
+
+class CategoryLabel(models.Model):
+    """種別の読み替え: a 種別 value as facility lists write it (認可私立保育所) → a category of ours.
+    Seeded with the values of 子育て施設一覧; city staff add the values their files use."""
+
+    label = models.CharField(_("ファイルの種別"), max_length=100)
+    label_normalized = models.CharField(max_length=100, unique=True, editable=False)
+    category = models.ForeignKey(Category, verbose_name=_("サービス種別"), on_delete=models.CASCADE)
+
+    class Meta:
+        ordering = ["label_normalized"]
+        verbose_name = _("種別の読み替え")
+        verbose_name_plural = _("種別の読み替え")
+
+    def __str__(self) -> str:
+        return f"{self.label} → {self.category}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.label_normalized = normalize(self.label)
+        super().save(*args, **kwargs)
+
+
+class TownArea(models.Model):
+    """町字 → 地区: which district an address in a 町字 belongs to; the importer picks the longest match."""
+
+    town = models.CharField(
+        _("町字"), max_length=100, help_text=_("住所に含まれる町・字の名前（例: 中央一丁目、本町）。")
+    )
+    area = models.ForeignKey(Area, verbose_name=_("地区"), on_delete=models.CASCADE, related_name="towns")
+
+    class Meta:
+        ordering = ["town"]
+        verbose_name = _("町字と地区")
+        verbose_name_plural = _("町字と地区")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["town"],
+                name="town_area_unique",
+                violation_error_message=_("この町字はすでにあります。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.town} → {self.area}"
+
+
+class ColumnMapping(models.Model):
+    """列の対応: a file layout the clerk mapped by hand, remembered by its header row."""
+
+    header_key = models.CharField(max_length=64, unique=True)
+    header = models.JSONField(_("見出し"))
+    mapping = models.JSONField(_("対応"), help_text=_("列の見出し → 項目（空欄は取り込まない）"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("列の対応")
+        verbose_name_plural = _("列の対応")
+
+    def __str__(self) -> str:
+        return ", ".join(self.header[:5])
+
+
+class ImportBatch(models.Model):
+    """一括登録: one uploaded file from preview to import. The database is the job's source of truth:
+    a task claims the batch by its status, so running it twice does nothing the second time."""
+
+    class Status(models.TextChoices):
+        NEEDS_MAPPING = "needs_mapping", _("列の対応待ち")
+        CHECKING = "checking", _("確認中")
+        PREVIEW = "preview", _("確認結果")
+        IMPORTING = "importing", _("登録中")
+        DONE = "done", _("登録済み")
+        FAILED = "failed", _("登録できませんでした")
+
+    created_by = models.ForeignKey(
+        "portal.User", verbose_name=_("登録者"), on_delete=models.PROTECT, related_name="import_batches"
+    )
+    filename = models.CharField(_("ファイル名"), max_length=255)
+    data = models.BinaryField(editable=False)
+    status = models.CharField(_("状態"), max_length=20, choices=Status.choices, default=Status.CHECKING)
+    mapping = models.JSONField(default=dict, blank=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    # Why a step failed: a key of importing.FILE_PROBLEMS (its parameters in report["problem"]), shown
+    # in the reader's language.
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("一括登録")
+        verbose_name_plural = _("一括登録")
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def problem(self) -> str:
+        """The failure in the active language (FILE_PROBLEMS), or "" when the batch did not fail."""
+        from facilities.importing import FileProblem
+
+        if not self.message:
+            return ""
+        return FileProblem(self.message, **self.report.get("problem", {})).message
+
+    @property
+    def running(self) -> bool:
+        return self.status in {self.Status.CHECKING, self.Status.IMPORTING}

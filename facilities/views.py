@@ -20,7 +20,6 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from facilities.forms import SearchForm, SearchMissForm
-from facilities.importing import ImportForm, export_services_csv, import_services
 from facilities.models import SearchMiss, Service, Situation, SpecialHours, WeeklyHours
 from facilities.search import (
     SEARCH_DATA_FIELDS,
@@ -33,7 +32,6 @@ from facilities.services import search_miss_add_situation_word, search_miss_add_
 from facilities.urgent import NATIONAL_LINES, needs_urgent_help
 from portal.i18n import in_english
 from portal.permissions import city_staff_required
-from portal.spreadsheets import csv_attachment
 
 PAGE_SIZE = 20
 # Results are counted up to this many: a very common word (保育 matches half of a large directory)
@@ -281,32 +279,6 @@ def situations(request: HttpRequest) -> HttpResponse:
 
 def situation_list() -> list[Situation]:
     return list(Situation.objects.prefetch_related("categories"))
-
-
-@city_staff_required
-@require_http_methods(["GET", "POST"])
-def import_csv(request: HttpRequest) -> HttpResponse:
-    """一括登録: CSV upload for city staff, all rows or none."""
-    form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        report = import_services(data=form.cleaned_data["file"].read())
-        if report.ok:
-            messages.success(
-                request,
-                _("%(created)d件を登録し、%(updated)d件を更新しました。")
-                % {"created": report.created, "updated": report.updated},
-            )
-            return redirect(reverse("facilities:import"))
-    return render(request, "facilities/import.html", {"form": form, "report": report})
-
-
-@city_staff_required
-def export_csv(request: HttpRequest) -> HttpResponse:
-    """一括出力: every entry in the import layout (UTF-8 with BOM so spreadsheet software reads it)."""
-    response = csv_attachment(filename="kosodate-shisetsu.csv")
-    export_services_csv(response)
-    return response
 
 
 @city_staff_required

@@ -1,4 +1,4 @@
-"""City staff's admin of the registry. Saving a hub runs ``Hub.clean()`` (the seed's rules) against the
+"""City staff's admin of the registry. Saving a hub runs ``Hub.clean()`` (the 実施要綱 rules) against the
 stored schedule and staff list; the registry pages check proposed hours and staff before saving."""
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from hubs.models import (
     HubTransition,
     MonthlyReport,
     PopupPlaza,
-    ReportReminder,
 )
 
 
@@ -74,8 +73,3 @@ class HubChangeRequestAdmin(admin.ModelAdmin):
     list_display = ["hub", "proposed_by", "proposed_at", "status"]
     list_filter = ["status"]
     readonly_fields = ["data"]
-
-
-@admin.register(ReportReminder)
-class ReportReminderAdmin(admin.ModelAdmin):
-    list_display = ["month", "hub", "sent_at"]

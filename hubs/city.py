@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from facilities.models import Area
 from hubs import rules
 from hubs.models import Hub, MonthlyReport
-from hubs.selectors import add_months, hubs_with_schedule, overdue_reports
+from hubs.selectors import hubs_with_schedule, overdue_reports
 from hubs.services import previous_month
+from portal.dates import add_months
 from portal.permissions import city_staff_required
 from portal.spreadsheets import CsvWriter, csv_attachment
 
@@ -82,9 +83,23 @@ def annual_totals(year: int, hubs: list[Hub]) -> tuple[list[HubTotals], dict[str
     return per_hub, per_type
 
 
+def hubs_of_year(year: int) -> list[Hub]:
+    """Hubs a fiscal year's totals list, the same for the city's table and the annual CSV: those
+    operating now (承認, 休止) and any that filed a report for the year (e.g. abolished since).
+    申請中 and 審査中 hubs have not operated, so they are not rows of the return."""
+    start = dt.date(year, 4, 1)
+    filed = MonthlyReport.objects.filter(
+        month__gte=start, month__lte=add_months(start, 11), status__in=FILED
+    ).values("hub_id")
+    return list(
+        hubs_with_schedule().filter(
+            Q(status__in=[Hub.Status.APPROVED, Hub.Status.SUSPENDED]) | Q(pk__in=filed)
+        )
+    )
+
+
 def _overview_context(year: int) -> dict:
-    hubs = list(hubs_with_schedule().exclude(status=Hub.Status.ABOLISHED))
-    approved = [h for h in hubs if h.status == Hub.Status.APPROVED]
+    approved = list(hubs_with_schedule().filter(status=Hub.Status.APPROVED))
     by_area = Counter((h.service.location.area_id, h.hub_type) for h in approved)
     areas = []
     for area in Area.objects.all():
@@ -114,7 +129,12 @@ def _overview_context(year: int) -> dict:
         {"label": rules.ADDON_LABELS[name], "count": sum(getattr(h, name) for h in approved)}
         for name in rules.ADDON_TYPES
     ]
-    per_hub, per_type = annual_totals(year, hubs)
+    per_hub, per_type = annual_totals(year, hubs_of_year(year))
+    located = [
+        h
+        for h in approved
+        if h.service.location.latitude is not None and h.service.location.longitude is not None
+    ]
     markers = [
         {
             "name": h.name,
@@ -123,8 +143,7 @@ def _overview_context(year: int) -> dict:
             "lng": float(h.service.location.longitude),
             "url": reverse("hubs:detail", args=[h.pk]),
         }
-        for h in approved
-        if h.service.location.latitude is not None and h.service.location.longitude is not None
+        for h in located
     ]
     return {
         "year": year,
@@ -135,6 +154,7 @@ def _overview_context(year: int) -> dict:
         "per_hub": per_hub,
         "per_type": [(Hub.Type(t).label, totals) for t, totals in per_type.items()],
         "markers": markers,
+        "unplaced": [h for h in approved if h not in located],
         "approved_count": len(approved),
     }
 
@@ -152,8 +172,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 def annual_csv(request: HttpRequest) -> HttpResponse:
     """年度の実績 CSV (UTF-8 with BOM so spreadsheet software reads the Japanese)."""
     year = _year_param(request)
-    hubs = list(hubs_with_schedule().exclude(status__in=[Hub.Status.APPLIED, Hub.Status.UNDER_REVIEW]))
-    per_hub, per_type = annual_totals(year, hubs)
+    per_hub, per_type = annual_totals(year, hubs_of_year(year))
     response = csv_attachment(filename=f"hubs-fy{year}.csv")
     writer = CsvWriter(response)
     writer.writerow(

@@ -1,4 +1,4 @@
-"""Forms of the hub registry. They check input shape only; the seed's rules run in the services."""
+"""Forms of the hub registry. They check input shape only; the 実施要綱 rules run in the services."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from facilities.models import Area, Location, Organization, Service, WeeklyHours
@@ -74,8 +75,33 @@ class OperatorForm(forms.Form):
         return data["organization"] or Organization(name=data["new_name"], kind=data["new_kind"])
 
 
+# Where a hub of a Japanese city can be: a typed coordinate outside these bounds is a typo (or swapped).
+LATITUDE_RANGE = (20, 46)
+LONGITUDE_RANGE = (122, 154)
+
+
+def _coordinate(label, bounds: tuple[int, int]) -> forms.DecimalField:
+    # format_lazy: the message is built in the reader's language when shown, not at import.
+    out_of_range = format_lazy(
+        _("{label}は{low}～{high}の範囲で入れてください（日本国内。緯度と経度が逆かもしれません）。"),
+        label=label,
+        low=bounds[0],
+        high=bounds[1],
+    )
+    return forms.DecimalField(
+        label=label,
+        error_messages={"min_value": out_of_range, "max_value": out_of_range},
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=bounds[0],
+        max_value=bounds[1],
+        widget=forms.NumberInput(attrs={"step": "0.000001", "inputmode": "decimal"}),
+    )
+
+
 class PlaceForm(forms.Form):
-    """実施場所: a place already in the directory, or a new one."""
+    """実施場所: a place already in the directory, or a new one (located by a map click or typed)."""
 
     location = forms.ModelChoiceField(
         label=_("実施場所（登録済み）"),
@@ -88,6 +114,8 @@ class PlaceForm(forms.Form):
     new_area = forms.ModelChoiceField(
         label=_("新しい場所の地区"), queryset=Area.objects.all(), required=False
     )
+    new_latitude = _coordinate(_("新しい場所の緯度"), LATITUDE_RANGE)
+    new_longitude = _coordinate(_("新しい場所の経度"), LONGITUDE_RANGE)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -99,12 +127,26 @@ class PlaceForm(forms.Form):
             ):
                 if not data.get(field):
                     self.add_error(field, message)
+        typed = [data.get(f) is not None for f in ("new_latitude", "new_longitude")]
+        if (
+            any(typed)
+            and not all(typed)
+            and not self.has_error("new_latitude")
+            and not self.has_error("new_longitude")
+        ):
+            self.add_error(
+                "new_longitude", _("緯度と経度は両方入れてください（地図をクリックしても入ります）。")
+            )
         return data
 
     def resolve(self) -> Location:
         data = self.cleaned_data
         return data["location"] or Location(
-            name=data["new_name"], address=data["new_address"], area=data["new_area"]
+            name=data["new_name"],
+            address=data["new_address"],
+            area=data["new_area"],
+            latitude=data["new_latitude"],
+            longitude=data["new_longitude"],
         )
 
 
@@ -121,7 +163,7 @@ HUB_FIELDS = [
 
 
 class HubForm(forms.Form):
-    """Type, place and add-ons. A plain form over the model's fields, so the seed's rules run once, in
+    """Type, place and add-ons. A plain form over the model's fields, so the 実施要綱 rules run once, in
     the service, against the proposed hours and staff rather than the stored ones."""
 
     def apply_to(self, hub: Hub) -> Hub:
@@ -175,25 +217,34 @@ class StaffForm(forms.Form):
         return data
 
 
-# Three blank rows to add periods or people; without JavaScript the form still works as is.
-PeriodFormSet = forms.formset_factory(PeriodForm, extra=3)
-StaffFormSet = forms.formset_factory(StaffForm, extra=3)
+# One blank row to fill; more rows come from 「行を追加」 (a submit button, so it works without
+# JavaScript; hubs/formset_rows.js adds a row in place when scripts run). Rows are removed by ticking
+# 削除 (a button when scripts run).
+PeriodFormSet = forms.formset_factory(PeriodForm, extra=1, can_delete=True)
+StaffFormSet = forms.formset_factory(StaffForm, extra=1, can_delete=True)
+ADD_ROW = {"hours": "add_hours_row", "staff": "add_staff_row"}  # formset prefix -> submit button name
+
+
+def _kept(formset) -> list:
+    return [f for f in formset if f not in formset.deleted_forms]
 
 
 def periods_from(formset) -> list[rules.Period]:
     return [
         rules.Period(f.cleaned_data["weekday"], f.cleaned_data["opens_at"], f.cleaned_data["closes_at"])
-        for f in formset
+        for f in _kept(formset)
         if f.cleaned_data.get("weekday") not in (None, "")
     ]
 
 
 def staff_from(formset) -> list[tuple[str, str]]:
-    return [(f.cleaned_data["name"], f.cleaned_data["kind"]) for f in formset if f.cleaned_data.get("name")]
+    return [
+        (f.cleaned_data["name"], f.cleaned_data["kind"]) for f in _kept(formset) if f.cleaned_data.get("name")
+    ]
 
 
 def schedule_formsets(data=None, hub: Hub | None = None) -> tuple:
-    """The opening-hours and staff formsets, prefilled from a hub, with a few blank rows to add."""
+    """The opening-hours and staff formsets, prefilled from a hub, with a blank row to add."""
     hours_initial, staff_initial = [], []
     # Initial values only for the blank page: compared with posted data they would make unchanged
     # rows count as empty.
@@ -206,6 +257,32 @@ def schedule_formsets(data=None, hub: Hub | None = None) -> tuple:
         PeriodFormSet(data, prefix="hours", initial=hours_initial),
         StaffFormSet(data, prefix="staff", initial=staff_initial),
     )
+
+
+def row_added(data) -> object | None:
+    """When 「行を追加」 was pressed: the posted data with one more row in that formset, else None.
+
+    The page is shown again with everything typed and no validation (nothing is saved)."""
+    for prefix, button in ADD_ROW.items():
+        if button in data:
+            data = data.copy()
+            key = f"{prefix}-TOTAL_FORMS"
+            try:
+                data[key] = str(min(int(data.get(key, 0)) + 1, PeriodFormSet.max_num))
+            except ValueError:
+                data[key] = "1"
+            return data
+    return None
+
+
+def as_typed(form_or_formset):
+    """Show a bound form or formset again without validating it (no error messages for rows being
+    filled in): its errors are those of an untouched form."""
+    for form in getattr(form_or_formset, "forms", [form_or_formset]):
+        form._errors = forms.utils.ErrorDict()  # a bound form with an empty error dict renders as typed
+    if hasattr(form_or_formset, "forms"):
+        form_or_formset._non_form_errors = form_or_formset.error_class()
+    return form_or_formset
 
 
 class PopupDatesForm(forms.Form):

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Avg, Prefetch
 from django.utils import timezone
 
-from facilities.models import WeeklyHours
+from facilities.models import Location, WeeklyHours
 from hubs.models import Hub, HubTransition, MonthlyReport, first_of_month
+from portal.dates import add_months
 from portal.models import Role
 
 # How far back the registry chases missing reports.
@@ -29,11 +30,6 @@ def hubs_with_schedule():
         Prefetch("service__weekly_hours", queryset=WeeklyHours.objects.order_by("weekday", "opens_at")),
         "staff",
     )
-
-
-def add_months(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + count
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)
@@ -77,3 +73,13 @@ def month_due(hub: Hub) -> dt.date:
     last_month = add_months(first_of_month(timezone.localdate()), -1)
     missing = [item.month for item in overdue_reports(until=last_month) if item.hub.pk == hub.pk]
     return min(missing, default=last_month)
+
+
+def map_center() -> dict[str, float]:
+    """Where the place picker's map starts: the middle of the places the directory has located."""
+    middle = Location.objects.filter(latitude__isnull=False, longitude__isnull=False).aggregate(
+        lat=Avg("latitude"), lng=Avg("longitude")
+    )
+    if middle["lat"] is None:
+        return {"lat": 36.0, "lng": 138.0, "zoom": 5}  # nothing located yet: all of Japan
+    return {"lat": float(middle["lat"]), "lng": float(middle["lng"]), "zoom": 12}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -31,13 +32,16 @@ from hubs.forms import (
     ServiceForm,
     TransitionForm,
     WithdrawForm,
+    as_typed,
     error_summary,
     periods_from,
+    row_added,
     schedule_formsets,
     staff_from,
 )
-from hubs.models import Hub, HubChangeRequest, MonthlyReport, PopupPlaza, first_of_month
+from hubs.models import Hub, HubChangeRequest, MonthlyReport, PopupPlaza, first_of_month, month_too_early
 from hubs.prefill import Difference, recorded_differences, report_prefill
+from portal import dates
 from portal.models import Role
 from portal.permissions import city_staff_required, role_required
 
@@ -90,9 +94,29 @@ def my_hub(request: HttpRequest) -> HttpResponse:
     return redirect("hubs:detail", pk=hub.pk)
 
 
+def _posted(request: HttpRequest) -> tuple[QueryDict | None, bool]:
+    """(data, adding a row): the POST data, with one more row when 「行を追加」 was pressed; None on GET."""
+    if request.method != "POST":
+        return None, False
+    added = row_added(request.POST)
+    return (added, True) if added is not None else (request.POST, False)
+
+
+def _hub_form_render(request: HttpRequest, context: dict, *, posted: bool, adding: bool) -> HttpResponse:
+    """The hub form page; after 「行を追加」 everything is shown as typed, without error messages."""
+    if adding:
+        for item in context["form_items"]:
+            as_typed(item)
+    context["field_errors"] = error_summary(*context["form_items"]) if posted and not adding else []
+    context["staff_rule"] = rules.staff_rule_text(rules.in_force())
+    context["rules_source"] = rules.in_force().source
+    status = 400 if posted and not adding else 200
+    return render(request, "hubs/hub_form.html", context, status=status)
+
+
 def _hub_form_page(request: HttpRequest, *, hub: Hub | None) -> HttpResponse:
     """Register (hub is None) or edit a hub: entry, operator, place, type and add-ons, hours, staff."""
-    data = request.POST if request.method == "POST" else None
+    data, adding = _posted(request)
     service = hub.service if hub else None
     forms = {
         "service": ServiceForm(data, instance=service, prefix="service"),
@@ -106,7 +130,8 @@ def _hub_form_page(request: HttpRequest, *, hub: Hub | None) -> HttpResponse:
     }
     hours, staff = schedule_formsets(data, hub)
     sections: dict[str, list[str]] = {}
-    if data is not None and all(f.is_valid() for f in forms.values()) & hours.is_valid() & staff.is_valid():
+    ready = data is not None and not adding
+    if ready and all(f.is_valid() for f in forms.values()) & hours.is_valid() & staff.is_valid():
         new_service = forms["service"].save(commit=False)
         new_service.organization = forms["operator"].resolve()
         new_service.location = forms["place"].resolve()
@@ -137,11 +162,11 @@ def _hub_form_page(request: HttpRequest, *, hub: Hub | None) -> HttpResponse:
         "staff": staff,
         "sections": sections,
         "mode": "edit",
-        "staff_rule": rules.staff_rule_text(rules.in_force()),
+        "form_items": [*forms.values(), hours, staff],
+        "map_center": selectors.map_center(),
+        "tile_url": settings.MAP_TILE_URL,
     }
-    context["field_errors"] = error_summary(*forms.values(), hours, staff) if data is not None else []
-    status = 400 if data is not None else 200
-    return render(request, "hubs/hub_form.html", context, status=status)
+    return _hub_form_render(request, context, posted=data is not None, adding=adding)
 
 
 @city_staff_required
@@ -158,13 +183,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 def propose(request: HttpRequest, pk: int) -> HttpResponse:
     """変更の申し出: hub staff propose contact details, hours and staff; city staff decide."""
     hub = _get_hub_for_user(request, pk)
-    data = request.POST if request.method == "POST" else None
+    data, adding = _posted(request)
     contact = ContactForm(
         data, instance=Service(**{f: getattr(hub.service, f) for f in ContactForm.Meta.fields})
     )
     hours, staff = schedule_formsets(data, hub)
     sections: dict[str, list[str]] = {}
-    if data is not None and contact.is_valid() & hours.is_valid() & staff.is_valid():
+    if data is not None and not adding and contact.is_valid() & hours.is_valid() & staff.is_valid():
         proposal = {f: contact.cleaned_data[f] for f in ContactForm.Meta.fields}
         proposal["hours"] = [
             [p.weekday, f"{p.opens_at:%H:%M}", f"{p.closes_at:%H:%M}"] for p in periods_from(hours)
@@ -185,9 +210,9 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
         "staff": staff,
         "sections": sections,
         "mode": "propose",
-        "staff_rule": rules.staff_rule_text(rules.in_force()),
+        "form_items": [contact, hours, staff],
     }
-    return render(request, "hubs/hub_form.html", context, status=400 if data is not None else 200)
+    return _hub_form_render(request, context, posted=data is not None, adding=adding)
 
 
 @hub_people_required
@@ -268,6 +293,7 @@ def _popup_page(
         "popup": popup,
         "form": form,
         "popup_rule": rules.popup_rule_text(rules.in_force()),
+        "rules_source": rules.in_force().source,
     }
     return render(request, "hubs/popup_form.html", context, status=status)
 
@@ -351,9 +377,12 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
     form = MonthForm(request.GET or None, initial={"month": selectors.month_due(hub)})
     if request.GET and form.is_valid():
         month = form.cleaned_data["month"]
-        if month <= first_of_month(timezone.localdate()):
+        if month < dates.FLOOR:
+            form.add_error("month", month_too_early())
+        elif month <= first_of_month(timezone.localdate()):
             return redirect("hubs:report_edit", pk=hub.pk, year=month.year, month=month.month)
-        form.add_error("month", _("まだ来ていない月の報告は作れません。"))
+        else:
+            form.add_error("month", _("まだ来ていない月の報告は作れません。"))
     context = {
         "hub": hub,
         "reports": hub.reports.all(),
@@ -369,8 +398,10 @@ def report_edit(request: HttpRequest, pk: int, year: int, month: int) -> HttpRes
     hub = _get_hub_for_user(request, pk)
     try:
         month_start = dt.date(year, month, 1)
-    except ValueError:
+    except (ValueError, OverflowError):  # a month 13 or a year past C's int (the URL takes any digits)
         raise Http404 from None
+    if month_start < dates.FLOOR:  # no page links there, and the prefill cannot count year 1
+        raise Http404
     report = MonthlyReport.objects.filter(hub=hub, month=month_start).first()
     if report is None:
         report = MonthlyReport(hub=hub, month=month_start, **report_prefill(hub, month_start))

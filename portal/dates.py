@@ -115,6 +115,17 @@ DUE = DateRange(
     too_late=_("出産予定日は10か月以内の日付を入れてください（%(date)s まで）。"),
 )
 
+# 出産予定日 on a parent's own profile (予約): at most two weeks past; after that the portal offers to
+# record the birth instead (#16). A case record keeps DUE's month.
+DUE_PROFILE = DateRange(
+    earliest=lambda day: day - dt.timedelta(days=14),
+    latest=lambda day: add_months(day, 10),
+    too_early=_(
+        "出産予定日は %(date)s 以降の日付を入れてください。お生まれになったら、生年月日で登録してください。"
+    ),
+    too_late=DUE.too_late,
+)
+
 
 def past_moment_error(
     value: dt.datetime | None, *, slack: dt.timedelta = dt.timedelta(minutes=1)

@@ -7,7 +7,7 @@ import os
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from django.utils import translation
+from django.utils import timezone, translation
 
 from portal.models import Role, User
 
@@ -67,6 +67,24 @@ def _japanese_by_default():
 
 
 @pytest.fixture
+def clock(monkeypatch):
+    """``clock(22, 30)``: pages see 22:30 today as the local time (urgent help depends on the hour).
+    Only ``timezone.localtime()`` without a value is moved; ``timezone.now()`` stays real."""
+    real = timezone.localtime
+
+    def set_to(hour: int, minute: int = 0):
+        now = real().replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+        def localtime(value=None, timezone=None):
+            return real(now if value is None else value, timezone)
+
+        monkeypatch.setattr("django.utils.timezone.localtime", localtime)
+        return now
+
+    return set_to
+
+
+@pytest.fixture
 def redis_url() -> str:
     url = os.environ.get("REDIS_URL", "")
     require_service(bool(url), "REDIS_URL is not set, so there is no real Redis to test against")
@@ -123,6 +141,18 @@ def hub_staff(db) -> User:
 @pytest.fixture
 def city_staff(db) -> User:
     return make_user("city@example.test", Role.CITY_STAFF)
+
+
+def switch_broker(app, url: str) -> None:
+    """Point this process's producer at ``url``, dropping the connections it pooled for the old one."""
+    import kombu.pools
+
+    app.conf.broker_url = url
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+    kombu.pools.reset()
 
 
 def _forget_result_backend(app) -> None:

@@ -6,9 +6,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from facilities.bookings import kinds
-from facilities.bookings.models import Child
+from facilities.bookings import kinds, selectors
+from facilities.bookings.models import Child, Session
 from facilities.models import Service, WeeklyHours
+from portal import dates
+from portal.dates import DateRangeField
 from portal.models import User
 
 
@@ -18,11 +20,6 @@ class DateInput(forms.DateInput):
 
 class TimeInput(forms.TimeInput):
     input_type = "time"
-
-
-def _date_range_attrs(field: forms.Field, first: dt.date, last: dt.date) -> None:
-    """The model's range, also on the date picker (the model's clean() still decides)."""
-    field.widget.attrs |= {"min": first.isoformat(), "max": last.isoformat()}
 
 
 class ChildForm(forms.ModelForm):
@@ -39,9 +36,9 @@ class ChildForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
-        _date_range_attrs(self.fields["birth_date"], *Child.birth_date_range(today))
-        _date_range_attrs(self.fields["due_date"], *Child.due_date_range(today))
+        # The model's ranges, also on the date pickers (the model's clean() still decides).
+        self.fields["birth_date"].widget.attrs.update(dates.BIRTH.widget_attrs())
+        self.fields["due_date"].widget.attrs.update(dates.DUE_PROFILE.widget_attrs())
 
 
 class ChildBirthForm(forms.Form):
@@ -50,14 +47,14 @@ class ChildBirthForm(forms.Form):
     nickname = forms.CharField(
         label=_("呼び名"), max_length=50, help_text=_("予約の名簿に出る呼び名です（例：たろう）。")
     )
-    birth_date = forms.DateField(label=_("生年月日"), widget=DateInput())
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        _date_range_attrs(self.fields["birth_date"], *Child.birth_date_range(timezone.localdate()))
+    birth_date = DateRangeField(date_range=dates.BIRTH, label=_("生年月日"), widget=DateInput())
 
 
 class BookForm(forms.Form):
+    """どなたの予約ですか: one of the parent's children who may book ``session`` now; a child who
+    may not is refused with the reason (``selectors.child_obstacle``: age, due date, kind, or an
+    overlapping booking). ``services.booking_create`` asks again under its locks."""
+
     child = forms.ModelChoiceField(
         label=_("どなたの予約ですか"),
         queryset=Child.objects.none(),
@@ -68,9 +65,16 @@ class BookForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, parent: User, **kwargs) -> None:
+    def __init__(self, *args, parent: User, session: Session, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.session = session
         self.fields["child"].queryset = parent.children.all()
+
+    def clean_child(self) -> Child:
+        child = self.cleaned_data["child"]
+        if reason := selectors.child_obstacle(self.session, child):
+            raise forms.ValidationError(reason)
+        return child
 
 
 class SessionForm(forms.Form):

@@ -18,7 +18,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from facilities.models import add_months, age_range_text, age_text
+from facilities.models import age_range_text, age_text
+from portal.dates import add_months
 from portal.models import Role
 
 if TYPE_CHECKING:

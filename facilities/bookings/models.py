@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from facilities.bookings import kinds
 from facilities.bookings.kinds import SessionKindPolicy
-from facilities.models import Service, WeeklyHours, add_months, age_text
+from facilities.models import Service, WeeklyHours, age_text
+from portal import dates
 
 
 def age_in_months(birth_date: dt.date, on: dt.date) -> int:
@@ -63,51 +64,20 @@ class Child(models.Model):
     def __str__(self) -> str:
         return self.nickname
 
-    # Dates a profile may hold (issue #16): a due date from two weeks ago (the birth may be a little
-    # late) to ten months ahead (a whole pregnancy); a birth date not in the future nor over 18
-    # years ago (児童福祉法's 児童, the portal's oldest audience).
-    DUE_DATE_DAYS_PAST = 14
-    DUE_DATE_MONTHS_AHEAD = 10
-    BIRTH_DATE_YEARS_BACK = 18
-
-    @classmethod
-    def due_date_range(cls, today: dt.date) -> tuple[dt.date, dt.date]:
-        return today - dt.timedelta(days=cls.DUE_DATE_DAYS_PAST), add_months(today, cls.DUE_DATE_MONTHS_AHEAD)
-
-    @classmethod
-    def birth_date_range(cls, today: dt.date) -> tuple[dt.date, dt.date]:
-        return add_months(today, -12 * cls.BIRTH_DATE_YEARS_BACK), today
-
     def clean(self) -> None:
-        today = timezone.localdate()
+        # Ranges from portal.dates, checked on a changed value only: a profile saved with a right
+        # date stays editable as time passes.
         if self.is_pregnancy:
             if not self.due_date:
                 raise ValidationError({"due_date": _("出産予定日を入れてください。")})
-            first, last = self.due_date_range(today)
-            if not first <= self.due_date <= last:
-                raise ValidationError(
-                    {
-                        "due_date": _(
-                            "出産予定日は %(first)s から %(last)s までの日付を入れてください。"
-                            "お生まれになったら、生年月日で登録してください。"
-                        )
-                        % {"first": f"{first:%Y-%m-%d}", "last": f"{last:%Y-%m-%d}"}
-                    }
-                )
+            if message := dates.DUE_PROFILE.error(self.due_date, stored=dates.stored_value(self, "due_date")):
+                raise ValidationError({"due_date": message})
             self.birth_date = None
         else:
             if not self.birth_date:
                 raise ValidationError({"birth_date": _("生年月日を入れてください。")})
-            first, last = self.birth_date_range(today)
-            if self.birth_date > last:
-                raise ValidationError({"birth_date": _("生年月日に未来の日付は入れられません。")})
-            if self.birth_date < first:
-                raise ValidationError(
-                    {
-                        "birth_date": _("生年月日は %(first)s 以降の日付を入れてください（18歳まで）。")
-                        % {"first": f"{first:%Y-%m-%d}"}
-                    }
-                )
+            if message := dates.BIRTH.error(self.birth_date, stored=dates.stored_value(self, "birth_date")):
+                raise ValidationError({"birth_date": message})
             self.due_date = None
 
     def due_date_passed(self, today: dt.date | None = None) -> bool:
@@ -320,7 +290,7 @@ class Booking(models.Model):
     """予約: a seat (or a waitlist place) of a session for one child of a parent, or a walk-in.
 
     Waitlist position is derived (earlier waitlisted bookings of the same session), never stored,
-    so it cannot drift. The ``*_sent_at`` fields record each mail, so none is sent twice.
+    so it cannot drift. Each mail about a booking is recorded once in ``portal.OutgoingMail``.
     """
 
     class Status(models.TextChoices):
@@ -354,10 +324,15 @@ class Booking(models.Model):
     promoted_at = models.DateTimeField(_("繰り上げ日時"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("キャンセル日時"), null=True, blank=True)
     cancelled_by_session = models.BooleanField(_("回の中止による取消"), default=False)
-    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
-    promoted_notice_sent_at = models.DateTimeField(null=True, blank=True)
-    reminder_sent_at = models.DateTimeField(null=True, blank=True)
-    cancel_notice_sent_at = models.DateTimeField(null=True, blank=True)
+    # 代理予約: the specialist who booked for the family (empty when the parent booked themselves).
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("代理予約した人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = BookingQuerySet.as_manager()
 

@@ -6,12 +6,13 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from consultations.models import AuditEntry
 from facilities.bookings import services as booking_services
 from facilities.bookings.models import Booking
+from portal.models import AuditEntry
 from tests.consultations.factories import ReferralFactory, ServiceFactory
 
 
@@ -63,7 +64,7 @@ def test_booking_for_the_family_with_consent(
         and booking.child == child_of_parent
         and booking.status == Booking.Status.CONFIRMED
     )
-    assert AuditEntry.objects.filter(case=case, detail__startswith="代理予約:").exists()
+    assert AuditEntry.objects.about(case).filter(detail__startswith="代理予約:").exists()
     Booking.objects.filter(pk=booking.pk).update(attended=True)  # the hub marks attendance on the day
     body = client.get(reverse("consultations:case_detail", args=[case.pk])).content.decode()
     assert "出席" in body
@@ -101,3 +102,74 @@ def test_another_parents_child_cannot_be_booked(
 def test_another_sites_referral_is_404(client, other_specialist, referral):
     client.force_login(other_specialist)
     assert client.get(reverse("consultations:referral_book", args=[referral.pk])).status_code == 404
+
+
+def test_only_children_and_sessions_that_can_be_booked_are_listed(
+    client, specialist, case, referral, course, parent, child_of_parent
+):
+    _consent(case, parent)
+    too_old = booking_services.child_create(
+        parent=parent, nickname="おにいちゃん", birth_date=timezone.localdate() - dt.timedelta(days=365 * 5)
+    )
+    starts = timezone.now() + dt.timedelta(days=10)
+    not_open_yet = booking_services.session_create(
+        service=course.service,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=1),
+        capacity=5,
+        by=None,
+        opens_at=timezone.now() + dt.timedelta(days=2),
+    )
+    client.force_login(specialist)
+    form = client.get(reverse("consultations:referral_book", args=[referral.pk])).context["form"]
+    assert list(form.fields["child"].queryset) == [child_of_parent]
+    assert too_old not in form.fields["child"].queryset
+    assert list(form.fields["session"].queryset) == [course]
+    assert not_open_yet not in form.fields["session"].queryset
+
+
+def test_the_parents_own_booking_is_never_recorded_as_one_made_for_them(
+    client, specialist, case, referral, course, parent, child_of_parent
+):
+    _consent(case, parent)
+    own = booking_services.booking_create(session=course, parent=parent, child=child_of_parent)
+    client.force_login(specialist)
+    url = reverse("consultations:referral_book", args=[referral.pk])
+    assert child_of_parent not in client.get(url).context["form"].fields["child"].queryset
+    from consultations import services
+    from consultations.services import Origin
+
+    with pytest.raises(ValidationError, match="すでに予約しています"):
+        services.referral_book(
+            referral=referral, session=course, child=child_of_parent, by=specialist, origin=Origin()
+        )
+    referral.refresh_from_db()
+    assert referral.booking is None and Booking.objects.get() == own
+    assert not AuditEntry.objects.about(case).filter(detail__startswith="代理予約:").exists()
+
+
+def test_booking_twice_for_the_same_referral_keeps_one_booking(
+    specialist, case, referral, course, parent, child_of_parent
+):
+    from consultations import services
+    from consultations.services import Origin
+
+    _consent(case, parent)
+    first = services.referral_book(
+        referral=referral, session=course, child=child_of_parent, by=specialist, origin=Origin()
+    )
+    again = services.referral_book(
+        referral=referral, session=course, child=child_of_parent, by=specialist, origin=Origin()
+    )
+    assert again.pk == first.pk and Booking.objects.count() == 1
+
+
+def test_only_children_who_may_book_are_offered(
+    client, specialist, case, referral, course, parent, child_of_parent
+):
+    _consent(case, parent)
+    booking_services.child_create(parent=parent, nickname="おねえちゃん", birth_date=dt.date(2020, 4, 1))
+    client.force_login(specialist)
+    form = client.get(reverse("consultations:referral_book", args=[referral.pk])).context["form"]
+    assert list(form.fields["child"].queryset) == [child_of_parent]  # the 0–2 course: not the 6-year-old
+    assert list(form.fields["session"].queryset) == [course]

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from consultations.models import AuditEntry, Case, Contact, FollowUp, Guardian, Need, Referral
-from facilities.models import Service
+from consultations.models import Case, Contact, FollowUp, Guardian, Need, Referral
+from facilities.models import Category, Service
+from portal.models import AuditEntry
 from tests.consultations.factories import CaseFactory, ServiceFactory
 
 URL = reverse("consultations:contact_log")
@@ -64,7 +65,7 @@ def test_walk_in_opens_a_case_with_contact_referral_and_follow_up(client, specia
     assert referral.service == service and referral.outcome == Referral.Outcome.REFERRED
     assert referral.need.code in {"emergency-care", "parenting-stress"}
     assert case.follow_ups.get().due_on == due
-    entries = AuditEntry.objects.filter(case=case)
+    entries = AuditEntry.objects.about(case)
     assert {e.action for e in entries} == {AuditEntry.Action.CREATE, AuditEntry.Action.UPDATE}
     assert all(e.ip_address == "10.0.0.7" and e.user_agent == "TestBrowser/1.0" for e in entries)
 
@@ -230,3 +231,22 @@ def test_duplicate_hint_matches_a_reading_typed_in_katakana_or_half_width(client
     for typed in ("ヤマダハナコ", "ﾔﾏﾀﾞ ﾊﾅｺ", "やまだ　はなこ"):
         body = client.get(reverse("consultations:duplicates"), {"guardian_kana": typed}).content.decode()
         assert reverse("consultations:contact_add", args=[case.pk]) in body, typed
+
+
+@pytest.mark.parametrize("typed", ["いちじあずかり", "イチジアズカリ", "一時預かり"])
+def test_the_referral_picker_searches_with_the_directorys_own_search(client, specialist, site, typed):
+    wanted = ServiceFactory(name="一時預かり ひまわり", name_kana="イチジアズカリ ヒマワリ")
+    ServiceFactory(
+        name="子育てサークル",
+        name_kana="コソダテサークル",
+        category=Category.objects.get(slug="parent-circle"),
+    )
+    client.force_login(specialist)
+    body = client.get(reverse("consultations:service_options"), {"referral_query": typed}).content.decode()
+    assert f'value="{wanted.pk}"' in body and "子育てサークル" not in body
+
+
+def test_the_referral_picker_answers_an_overlong_query(client, specialist, site):
+    client.force_login(specialist)
+    response = client.get(reverse("consultations:service_options"), {"referral_query": "一時 " * 5_000})
+    assert response.status_code == 200

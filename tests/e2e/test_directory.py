@@ -31,7 +31,7 @@ def test_search_in_hiragana_then_filter_by_age_then_open_a_service(page, demo_ci
     assert results.get_by_role("link", name="百舌鳥保育園 一時保育").is_visible()
 
     # 80 months: too old for 百舌鳥保育園 一時保育 (under 72), still within すくすくルーム (under 84).
-    page.get_by_text("条件でしぼりこむ").click()
+    page.locator("summary", has_text="絞り込み").click()
     page.get_by_label("お子さんの月齢（か月）").fill("80")
     page.get_by_label("お子さんの月齢（か月）").dispatch_event("change")
     page.wait_for_url(re.compile(r"age_months=80"))

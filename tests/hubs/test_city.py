@@ -10,11 +10,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from hubs import rules
+from facilities.models import Location
+from hubs import rules, services
 from hubs.city import fiscal_year_of
 from hubs.models import Hub, HubTransition, MonthlyReport
 from hubs.rules import COLLABORATIVE, GENERAL
-from hubs.selectors import add_months, overdue_reports
+from hubs.selectors import overdue_reports
+from portal.dates import add_months
 from tests.hubs.factories import HubFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +113,31 @@ def test_staff_menu_lists_hub_pages_by_role(client, hub_staff, city_staff):
     client.force_login(city_staff)
     menu = client.get(reverse("portal:staff_dashboard")).content.decode()
     assert reverse("hubs:registry") in menu and reverse("hubs:city_overview") in menu
+
+
+def test_the_map_lists_the_hubs_it_cannot_place(city_client, city_staff):
+    placed = approved(city_staff)
+    unplaced = approved(city_staff)
+    Location.objects.filter(pk=unplaced.service.location_id).update(latitude=None, longitude=None)
+    response = city_client.get(reverse("hubs:city_overview"))
+    assert [m["name"] for m in response.context["markers"]] == [placed.name]
+    assert response.context["unplaced"] == [unplaced]
+    assert "地図に置けない拠点" in response.content.decode()
+
+
+def test_the_city_table_and_the_annual_csv_list_the_same_hubs(city_client, city_staff):
+    running = approved(city_staff)
+    HubFactory()  # 申請中: has not operated
+    under_review = HubFactory()
+    services.hub_transition(by=city_staff, hub=under_review, to_status=Hub.Status.UNDER_REVIEW)
+    closed = approved(city_staff)
+    year = fiscal_year_of(add_months(timezone.localdate().replace(day=1), -1))
+    MonthlyReport.objects.create(hub=closed, month=dt.date(year, 4, 1), status="accepted", parents=3)
+    services.hub_transition(by=city_staff, hub=closed, to_status=Hub.Status.ABOLISHED, reason="移転")
+    table = {
+        item.hub for item in city_client.get(reverse("hubs:city_overview"), {"year": year}).context["per_hub"]
+    }
+    body = city_client.get(reverse("hubs:annual_csv"), {"year": year}).content.decode("utf-8")
+    csv_names = {row[0] for row in csv.reader(io.StringIO(body.lstrip("\ufeff")))}
+    assert table == {running, closed}
+    assert {hub.name for hub in table} == csv_names - {"拠点名", "合計（一般型）", "合計（連携型）"}

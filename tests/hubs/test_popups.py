@@ -250,3 +250,46 @@ def test_a_past_date_cannot_be_changed_or_withdrawn(client, hub_staff):
         reverse("hubs:popup_date", args=[past.pk]), {"action": "withdraw", "withdraw-reason": "x"}
     )
     assert response.status_code == 404 and SpecialHours.objects.filter(pk=past.pk).exists()
+
+
+HOSTILE = ["", "x" * 10_000, "a\x00b", "<script>alert(1)</script>", "0001-01-01", "9999-12-31", "-5"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_input_on_the_date_pages_is_a_clear_400_and_changes_nothing(
+    client, hub_staff, city_staff, value
+):
+    hub = HubFactory(addon_popup=True)
+    link_staff(hub_staff, hub)
+    popup = make_popup(hub, [NEXT_TUESDAY], city_staff)
+    day = popup.service.special_hours.get()
+    client.force_login(hub_staff)
+    add = {"dates": value, "opens_at": value, "closes_at": "15:00"}
+    change = {
+        "action": "change",
+        "change-date": value,
+        "change-opens_at": "10:00",
+        "change-closes_at": "15:00",
+    }
+    responses = [
+        client.post(reverse("hubs:popup_dates_add", args=[popup.pk]), add),
+        client.post(reverse("hubs:popup_date", args=[day.pk]), change | {"change-reason": "理由"}),
+        client.post(reverse("hubs:popup_date", args=[day.pk]), {"action": value or "?"}),
+    ]
+    assert [r.status_code for r in responses] == [400, 400, 400]
+    assert "<script>alert(1)" not in "".join(r.content.decode() for r in responses)
+    assert list(SpecialHours.objects.filter(service=popup.service).values_list("date", flat=True)) == [
+        NEXT_TUESDAY
+    ]
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "a\x00b", "x" * 201])
+def test_a_withdrawal_without_a_usable_reason_is_refused(client, hub_staff, city_staff, reason):
+    hub = HubFactory(addon_popup=True)
+    link_staff(hub_staff, hub)
+    day = make_popup(hub, [NEXT_TUESDAY], city_staff).service.special_hours.get()
+    client.force_login(hub_staff)
+    response = client.post(
+        reverse("hubs:popup_date", args=[day.pk]), {"action": "withdraw", "withdraw-reason": reason}
+    )
+    assert response.status_code == 400 and SpecialHours.objects.filter(pk=day.pk).exists()

@@ -13,7 +13,7 @@ from hubs.models import Hub, HubChangeRequest, HubTransition
 from hubs.rules import GENERAL
 from tests.conftest import make_user
 from tests.consultations.factories import SiteFactory
-from tests.hubs.conftest import hub_form_data
+from tests.hubs.conftest import AreaFactory, hub_form_data
 from tests.hubs.factories import HubFactory, link_staff
 
 pytestmark = pytest.mark.django_db
@@ -353,3 +353,81 @@ def test_a_diff_of_unchanged_hours_calls_out_no_band_change_and_escapes_what_was
     body = client.get(reverse("hubs:detail", args=[own_hub.pk])).content.decode()
     assert "&lt;script&gt;alert(1)" in body and "<script>alert(1)" not in body
     assert "開設日数の区分が変わります" not in body
+
+
+# --- rows of hours and staff: added and removed without JavaScript ---
+def test_add_a_row_shows_the_page_again_as_typed_without_saving_or_errors(city_client):
+    data = hub_form_data(hours=[(0, "10:00", "16:00")]) | {"add_hours_row": "1", "service-name": ""}
+    response = city_client.post(reverse("hubs:register"), data)
+    body = response.content.decode()
+    assert response.status_code == 200 and not Hub.objects.exists()
+    assert 'name="hours-TOTAL_FORMS" value="2"' in body and 'name="hours-1-weekday"' in body
+    assert 'value="16:00"' in body  # what was typed is kept
+    assert "error-summary" not in body and "errorlist" not in body  # a row being filled is no error
+
+
+def test_a_row_ticked_for_removal_is_left_out(city_client):
+    data = hub_form_data(hours=[*[(d, "10:00", "16:00") for d in range(5)], (5, "10:00", "11:00")])
+    data["hours-5-DELETE"] = "on"  # the short Saturday would break the daily-hours rule
+    data["staff-2-name"], data["staff-2-kind"], data["staff-2-DELETE"] = "辞めた人", "qualified", "on"
+    data["staff-TOTAL_FORMS"] = 3
+    response = city_client.post(reverse("hubs:register"), data)
+    assert response.status_code == 302
+    hub = Hub.objects.get()
+    assert hub.open_days_per_week == 5 and not hub.staff.filter(name="辞めた人").exists()
+
+
+def test_an_absurd_row_count_is_capped_not_a_500(city_client):
+    data = hub_form_data() | {"add_staff_row": "1", "staff-TOTAL_FORMS": "abc"}
+    assert city_client.post(reverse("hubs:register"), data).status_code == 200
+
+
+# --- a new place located by typed coordinates (or a map click, which fills the same inputs) ---
+def test_a_new_place_keeps_its_typed_coordinates(city_client):
+    data = hub_form_data() | {
+        "place-location": "",
+        "place-new_name": "みなと公民館",
+        "place-new_address": "みどり市港1-2",
+        "place-new_area": AreaFactory().pk,
+        "place-new_latitude": "35.612345",
+        "place-new_longitude": "139.765432",
+    }
+    assert city_client.post(reverse("hubs:register"), data).status_code == 302
+    location = Hub.objects.get().service.location
+    assert (str(location.latitude), str(location.longitude)) == ("35.612345", "139.765432")
+
+
+@pytest.mark.parametrize(
+    ("lat", "lng", "message"),
+    [
+        ("139.76", "35.61", "緯度と経度が逆かもしれません"),  # swapped
+        ("35.61", "", "緯度と経度は両方入れてください"),
+        ("north", "139.7", "数値を入力してください"),
+    ],
+)
+def test_bad_coordinates_are_refused_and_nothing_saved(city_client, lat, lng, message):
+    data = hub_form_data() | {
+        "place-location": "",
+        "place-new_name": "みなと公民館",
+        "place-new_address": "みどり市港1-2",
+        "place-new_area": AreaFactory().pk,
+        "place-new_latitude": lat,
+        "place-new_longitude": lng,
+    }
+    response = city_client.post(reverse("hubs:register"), data)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not Hub.objects.exists()
+
+
+def test_the_form_cites_the_document_its_rules_come_from(city_client):
+    body = city_client.get(reverse("hubs:register")).content.decode()
+    source = rules.in_force().source
+    assert source.title in body and source.notice in body
+
+
+def test_the_forms_default_button_is_its_own_submit_not_add_a_row(city_client):
+    """Enter in a text field presses the first submit button: it must register, not add a row."""
+    body = city_client.get(reverse("hubs:register")).content.decode()
+    form = body[body.index('<form method="post"') :]
+    first_button = form[form.index("<button") : form.index("</button>")]
+    assert 'type="submit"' in first_button and "name=" not in first_button and "登録する" in first_button
