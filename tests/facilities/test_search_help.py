@@ -14,6 +14,7 @@ from django.utils import timezone
 from facilities.models import SearchMiss, Service, Situation, Synonym
 from facilities.search import find_services, search_services
 from facilities.services import search_miss_record
+from tests.facilities.factories import ServiceFactory
 
 SEARCH = reverse("facilities:search")
 MISSES = reverse("facilities:search_misses")
@@ -104,6 +105,17 @@ def test_target_words_find_services_by_whom_they_are_for(demo_city):
     school = {s.name for s in search_services(query="小学生")}
     assert "港小学校 放課後児童クラブ" in school
     assert "子育てコンシェルジュ（市役所）" not in school
+
+
+def test_open_data_texts_are_searched_age_notes_and_remarks(db):
+    service = ServiceFactory(
+        name="ぽかぽかルーム",
+        age_text="妊婦さん、産後1年まで",
+        hours_notes="第3土曜は休み",
+        remarks="授乳室あり",
+    )
+    for typed in ("産後1年", "第3土曜", "授乳室", "じゅにゅうしつ"):
+        assert [s.pk for s in search_services(query=typed)] == [service.pk], typed
 
 
 # Searches that found nothing: counted per month, no personal data.
