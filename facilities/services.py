@@ -21,6 +21,8 @@ logger = logging.getLogger(__name__)
 # or a mail address.
 _PERSONAL = re.compile(r"\d{4}|@")
 MAX_QUERY_CHARS = 50
+# Distinct missed queries kept a month; staff read the most frequent hundred.
+MAX_MISSES_PER_MONTH = 5000
 
 
 def miss_query(query: str) -> str:
@@ -50,6 +52,8 @@ def search_miss_record(*, query: str, today: dt.date) -> None:
 
 
 def _search_miss_create(*, month: dt.date, query: str) -> None:
+    if SearchMiss.objects.filter(month=month).count() >= MAX_MISSES_PER_MONTH:
+        return  # random queries (a crawler) must not grow the table without end; known ones still count
     try:
         with transaction.atomic():
             SearchMiss.objects.create(month=month, query=query, count=1)

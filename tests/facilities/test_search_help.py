@@ -263,3 +263,10 @@ def test_any_of_the_words_leaves_out_a_word_too_common_to_tell(db):
     only_common = find_services(query="子ども 部屋", cap=3)
     assert only_common.mode == "all"  # found as typed
     assert find_services(query="子ども qzx", cap=3).results.count() == 4  # the common word alone
+
+
+def test_the_misses_of_a_month_are_bounded(db, monkeypatch):
+    monkeypatch.setattr("facilities.services.MAX_MISSES_PER_MONTH", 2)
+    for query in ("ひとつ", "ふたつ", "みっつ", "ひとつ"):
+        search_miss_record(query=query, today=dt.date(2026, 12, 5))
+    assert dict(SearchMiss.objects.values_list("query", "count")) == {"ひとつ": 2, "ふたつ": 1}
