@@ -16,9 +16,9 @@ from portal.i18n import city_name, localized
 from portal.models import User
 from tests.facilities.factories import ServiceFactory
 
-# Kana (not the middle dot), kanji and Japanese quotation marks. (Separators such as ・、（） between
-# English words remain in some templates: a known gap, docs/phone.md.)
-JAPANESE = re.compile(r"[\u3040-\u30fa\u30fc-\u30ff\u3400-\u9fff「」『』]+")
+# Kana, kanji and the full-width punctuation that only Japanese uses: between English words a 「・」 or
+# 「：」 reads as a stray character (the English separators are "·", ":", "(", ", ", "–").
+JAPANESE = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uff01-\uff65]+")
 
 
 def test_localized_uses_the_english_field_only_in_english(db):
@@ -114,33 +114,57 @@ def test_every_category_situation_and_district_has_english(parent_city):
     assert not Area.objects.filter(name_en="").exists()
 
 
-def test_the_main_parent_pages_in_english_carry_no_japanese_ui_text(client, parent, parent_city):
-    session = parent_city
-    client.force_login(parent)
-    client.post(reverse("portal:set_language"), {"language": "en", "next": "/"})
-    situation = Situation.objects.get(slug="exhausted")
-    pages = [
-        "/",
-        reverse("facilities:situations"),
-        reverse("facilities:search") + "?q=hiroba",
-        situation.search_url(),
-        session.service.get_absolute_url(),
-        reverse("bookings:session_detail", args=[session.pk]),
-        reverse("bookings:my_bookings"),
-        reverse("bookings:child_list"),
-        reverse("portal:account"),
-        reverse("consultations:request"),
-    ]
+def _english_leftovers(client, pages: list[str], status: int = 200) -> dict[str, list[str]]:
     names = _proper_names()
     found = {}
     for url in pages:
         response = client.get(url)
-        assert response.status_code == 200, url
-        assert '<html lang="en">' in response.content.decode()
-        leftovers = japanese_ui_text(response.content.decode(), names)
-        if leftovers:
+        assert response.status_code == status, url
+        html = response.content.decode()
+        assert '<html lang="en">' in html, url
+        if leftovers := japanese_ui_text(html, names):
             found[url] = leftovers
+    return found
+
+
+def test_the_main_parent_pages_in_english_carry_no_japanese_ui_text(client, parent, parent_city):
+    session = parent_city
+    booking = session.bookings.get()
+    other = Session.objects.filter(service__bookable_online=True).exclude(pk=session.pk).order_by("starts_at")[0]
+    client.force_login(parent)
+    client.post(reverse("portal:set_language"), {"language": "en", "next": "/"})
+    situation = Situation.objects.get(slug="exhausted")
+    search = reverse("facilities:search")
+    pages = [
+        "/",
+        reverse("facilities:situations"),
+        search + "?q=hiroba",
+        search,
+        search + "?q=zzzzqqqq",
+        situation.search_url(),
+        session.service.get_absolute_url(),
+        reverse("bookings:service_sessions", args=[session.service_id]),
+        reverse("bookings:session_detail", args=[session.pk]),
+        reverse("bookings:session_detail", args=[other.pk]),
+        reverse("bookings:booking_confirm", args=[other.pk]) + f"?child={booking.child_id}",
+        reverse("bookings:my_bookings"),
+        reverse("bookings:booking_detail", args=[booking.pk]),
+        reverse("bookings:child_list"),
+        reverse("bookings:child_create"),
+        reverse("bookings:child_edit", args=[booking.child_id]),
+        reverse("portal:account"),
+        reverse("consultations:request"),
+    ]
+    found = _english_leftovers(client, pages)
+    found |= _english_leftovers(client, ["/no-such-page/"], status=404)
     assert found == {}
+
+
+def test_sign_up_and_sign_in_in_english_carry_no_japanese_ui_text(client, parent_city):
+    client.cookies["django_language"] = "en"
+    pages = [reverse("account_signup"), reverse("account_login"), reverse("account_reset_password")]
+    assert _english_leftovers(client, pages) == {}
+    assert _english_leftovers(client, ["/no-such-page/"], status=404) == {}
 
 
 def test_a_service_the_city_described_in_english_reads_in_english(client, db):
