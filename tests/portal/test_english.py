@@ -3,15 +3,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html.parser import HTMLParser
 
+from django.core import mail
 from django.template import Context, Template
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
+from facilities.bookings import services
 from facilities.bookings.models import Child, Session
-from facilities.models import Area, Category, Location, Organization, Service, Situation, SpecialHours
+from facilities.models import (
+    Area,
+    Category,
+    Location,
+    Organization,
+    Service,
+    Situation,
+    SpecialHours,
+    age_text,
+)
 from portal.i18n import city_name, localized
 from portal.models import User
 from tests.facilities.factories import ServiceFactory
@@ -130,7 +143,9 @@ def _english_leftovers(client, pages: list[str], status: int = 200) -> dict[str,
 def test_the_main_parent_pages_in_english_carry_no_japanese_ui_text(client, parent, parent_city):
     session = parent_city
     booking = session.bookings.get()
-    other = Session.objects.filter(service__bookable_online=True).exclude(pk=session.pk).order_by("starts_at")[0]
+    other = (
+        Session.objects.filter(service__bookable_online=True).exclude(pk=session.pk).order_by("starts_at")[0]
+    )
     client.force_login(parent)
     client.post(reverse("portal:set_language"), {"language": "en", "next": "/"})
     situation = Situation.objects.get(slug="exhausted")
@@ -182,3 +197,48 @@ def test_a_service_the_city_described_in_english_reads_in_english(client, db):
         assert "親子で遊べます" not in html
     client.cookies["django_language"] = "ja"
     assert "親子で遊べます" in client.get(service.get_absolute_url()).content.decode()
+
+
+def test_plurals_and_dates_with_weekdays_read_as_english(client, parent_city):
+    session = parent_city
+    with translation.override("en"):
+        ages = [age_text(months) for months in (1, 2, 12, 25)]
+        starts = date_format(timezone.localtime(session.starts_at), "D j M Y, H:i")
+    assert ages == ["1 month", "2 months", "1 year", "2 years 1 month"]
+    client.cookies["django_language"] = "en"
+    url = reverse("bookings:session_detail", args=[session.pk])
+    seats = []
+    confirmed = session.bookings.filter(status="confirmed").count()
+    for left in (1, 2):
+        Session.objects.filter(pk=session.pk).update(capacity=confirmed + left)
+        seats.append(client.get(url).content.decode())
+    assert "1 seat left" in seats[0] and "2 seats left" in seats[1]
+    assert starts in seats[0] and starts.startswith(("Mon ", "Tue ", "Wed ", "Thu ", "Fri ", "Sat ", "Sun "))
+    card = client.get(reverse("facilities:search"), {"q": session.service.name}).content.decode()
+    assert "· Today: " in card and "· Next open: " in card
+
+
+def test_the_booking_mails_in_english_carry_no_japanese_ui_text(
+    parent, parent_city, django_capture_on_commit_callbacks
+):
+    parent.language = "en"
+    parent.save(update_fields=["language"])
+    later = timezone.now() + dt.timedelta(days=2)
+    session = Session.objects.filter(service__bookable_online=True, starts_at__gt=later).order_by(
+        "starts_at"
+    )[0]
+    child = parent.children.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = services.booking_create(session=session, parent=parent, child=child)
+    reminder_due = session.starts_at - dt.timedelta(hours=12)
+    assert services.booking_send_notice(booking_id=booking.pk, kind="reminder", now=reminder_due)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.booking_cancel(booking=booking, by=parent)
+    assert [message.subject for message in mail.outbox] == [
+        f"[Booking confirmed] {session.display_title}",
+        f"[Tomorrow] {session.display_title}",
+        f"[Cancelled] {session.display_title}",
+    ]
+    names = _proper_names()
+    found = [japanese_ui_text(f"{m.subject}\n{m.body}", names) for m in mail.outbox]
+    assert found == [[], [], []]
