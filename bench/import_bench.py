@@ -64,57 +64,37 @@ TYPES = [
     "小規模保育事業",
     "一時預かり",
 ]
-COLUMNS = [
-    "全国地方公共団体コード",
-    "ID",
-    "地方公共団体名",
-    "名称",
-    "名称_カナ",
-    "種別",
-    "所在地_連結表記",
-    "緯度",
-    "経度",
-    "電話番号",
-    "団体名",
-    "収容定員",
-    "受入年齢",
-    "利用可能曜日",
-    "開始時間",
-    "終了時間",
-    "利用可能日時特記事項",
-    "備考",
-]
 
 
 def build_file(rows: int, run: str, seed: int = 2026) -> bytes:
     """A current-layout CSV of ``rows`` facilities with the notations above (UTF-8 with BOM, CRLF)."""
     rng = random.Random(seed)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer = csv.DictWriter(out, fieldnames=list(importing.CURRENT_LAYOUT), lineterminator="\r\n")
+    writer.writeheader()
     for n in range(rows):
         opens, closes = rng.choice(TIMES)
         writer.writerow(
-            [
-                "131016",
-                f"bench-{run}-{n}",
-                "みどり市",
-                f"ベンチ保育園{n}",
-                f"ベンチホイクエン{n}",
-                rng.choice(TYPES),
-                f"みどり市中央{rng.randint(1, 9)}-{rng.randint(1, 30)}-{n}",
-                f"{35.5 + rng.random() * 0.3:.6f}",
-                f"{139.5 + rng.random() * 0.4:.6f}",
-                f"03-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}",
-                f"社会福祉法人ベンチ会{n % 300}",
-                str(rng.randint(10, 200)),
-                rng.choice(AGES),
-                rng.choice(DAYS),
-                opens,
-                closes,
-                "土曜日は午前のみ" if n % 7 == 0 else "",
-                "延長保育あり" if n % 5 == 0 else "",
-            ]
+            {
+                "全国地方公共団体コード": "131016",
+                "ID": f"bench-{run}-{n}",
+                "地方公共団体名": "みどり市",
+                "名称": f"ベンチ保育園{n}",
+                "名称_カナ": f"ベンチホイクエン{n}",
+                "種別": rng.choice(TYPES),
+                "所在地_連結表記": f"みどり市中央{rng.randint(1, 9)}-{rng.randint(1, 30)}-{n}",
+                "緯度": f"{35.5 + rng.random() * 0.3:.6f}",
+                "経度": f"{139.5 + rng.random() * 0.4:.6f}",
+                "電話番号": f"03-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}",
+                "団体名": f"社会福祉法人ベンチ会{n % 300}",
+                "収容定員": str(rng.randint(10, 200)),
+                "受入年齢": rng.choice(AGES),
+                "利用可能曜日": rng.choice(DAYS),
+                "開始時間": opens,
+                "終了時間": closes,
+                "利用可能日時特記事項": "土曜日は午前のみ" if n % 7 == 0 else "",
+                "備考": "延長保育あり" if n % 5 == 0 else "",
+            }
         )
     return out.getvalue().encode("utf-8-sig")
 

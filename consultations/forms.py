@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 from django import forms
+from django.apps import apps
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consultations import selectors
 from consultations.models import (
     Action,
-    AuditEntry,
     Case,
     Channel,
     Child,
@@ -22,7 +24,7 @@ from facilities.models import Area, Service
 from portal import dates
 from portal.dates import DateRangeField
 from portal.i18n import localized
-from portal.models import Role, User
+from portal.models import AuditEntry, Role, User
 
 
 class DateInput(forms.DateInput):
@@ -130,6 +132,16 @@ class ContactLogForm(forms.Form):
             self.fields["guardian_name"].error_messages["required"] = _(
                 "新しい世帯の保護者の氏名を入れてください。"
             )
+            # The live duplicate hint (htmx); without JavaScript the same check runs on save.
+            hint = {
+                "data-hx-get": reverse("consultations:duplicates"),
+                "data-hx-trigger": "input changed delay:400ms",
+                "data-hx-target": "#duplicates",
+                "data-hx-include": "[name=guardian_name],[name=guardian_kana],[name=phone]",
+                "autocomplete": "off",
+            }
+            for name in ("guardian_name", "guardian_kana", "phone"):
+                self.fields[name].widget.attrs.update(hint)
         else:
             for name in (
                 "guardian_name",
@@ -266,9 +278,22 @@ class FollowUpForm(forms.Form):
 
     def __init__(self, *args, site, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = User.objects.filter(
-            specialist__site=site, is_active=True
-        ).order_by("email")
+        self.fields["assignee"].queryset = site_specialists(site)
+
+
+class FollowUpAssignForm(forms.Form):
+    """担当を変更: hand an open follow-up to another specialist of the site."""
+
+    assignee = forms.ModelChoiceField(label=_("担当者"), queryset=User.objects.none(), empty_label=None)
+
+    def __init__(self, *args, site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = site_specialists(site)
+
+
+def site_specialists(site) -> QuerySet[User]:
+    """Who can be given a follow-up: the active specialists of the site."""
+    return User.objects.filter(specialist__site=site, is_active=True).order_by("email")
 
 
 class CooperationActivityForm(forms.ModelForm):
@@ -309,10 +334,25 @@ class SiteChoiceForm(forms.Form):
         self.fields["site"].queryset = sites
 
 
+# The records the audit log names, for its filter (each app records through ``portal.audit``).
+AUDITED_MODELS = [
+    "consultations.case",
+    "consultations.referral",
+    "consultations.followup",
+    "consultations.usersupportsite",
+    "bookings.session",
+    "bookings.booking",
+    "bookings.child",
+    "hubs.hub",
+    "hubs.popupplaza",
+]
+
+
 class AuditFilterForm(forms.Form):
-    actor = forms.CharField(label=_("操作した人（メール）"), required=False)
+    by = forms.CharField(label=_("操作した人（メール）"), required=False)
     case = forms.IntegerField(label=_("ケース番号"), required=False, min_value=1)
     action = forms.ChoiceField(label=_("操作"), required=False)
+    target_type = forms.ChoiceField(label=_("記録の種類"), required=False)
     # Bounded (portal.dates): the log starts with the portal, and 9999-12-31 plus the day the filter
     # adds would overflow.
     date_from = DateRangeField(date_range=dates.PAST, label=_("開始日"), required=False, widget=DateInput)
@@ -321,6 +361,9 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("すべて"))] + list(AuditEntry.Action.choices)
+        self.fields["target_type"].choices = [("", _("すべて"))] + [
+            (label, apps.get_model(label)._meta.verbose_name) for label in AUDITED_MODELS
+        ]
 
 
 class BookingForm(forms.Form):

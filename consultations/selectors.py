@@ -18,6 +18,7 @@ from consultations.models import (
     Contact,
     ContactAction,
     FollowUp,
+    Guardian,
     Need,
     Referral,
     Specialist,
@@ -78,20 +79,22 @@ def possible_duplicates(
     number, or a child born the same day. Used by the live hint and by the check on save."""
     keys = {normalize(name), normalize(kana)} - {""}
     phone = digits(phone)
-    match = Q()
+    guardian_match = Q()
     if keys:
-        match |= Q(guardians__name_key__in=keys) | Q(guardians__kana_key__in=keys)
+        guardian_match |= Q(name_key__in=keys) | Q(kana_key__in=keys)
     if len(phone) >= 8:
-        match |= Q(guardians__phone_digits=phone)
+        guardian_match |= Q(phone_digits=phone)
+    # Each signal through its own indexed column (pk IN (…) OR pk IN (…)), not one OR across joins.
+    match = Q()
+    if guardian_match:
+        match |= Q(pk__in=Guardian.objects.filter(guardian_match, case__site=site).values("case_id"))
     if birth_date is not None:
-        match |= Q(children__birth_date=birth_date)
+        match |= Q(pk__in=Child.objects.filter(birth_date=birth_date, case__site=site).values("case_id"))
     if not match:
         return Case.objects.none()
     return (
         Case.objects.for_site(site)
-        .filter(anonymized_at__isnull=True, merged_into__isnull=True)
-        .filter(match)
-        .distinct()
+        .filter(match, anonymized_at__isnull=True, merged_into__isnull=True)
         .order_by("pk")
         .prefetch_related("guardians", "children")[:5]
     )

@@ -24,6 +24,7 @@ urlpatterns = [
     path("follow-ups/", views.follow_ups, name="follow_ups"),
     path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
     path("follow-ups/<int:pk>/undo/", views.follow_up_undo, name="follow_up_undo"),
+    path("follow-ups/<int:pk>/assign/", views.follow_up_assign, name="follow_up_assign"),
     path("supervisor/", views.supervisor, name="supervisor"),
     path("erasures/", views.erasures, name="erasures"),
     path("cooperation/", views.cooperation, name="cooperation"),

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from facilities.importing import CURRENT_LAYOUT, EXPORT_COLUMNS, KEPT_COLUMNS, format_weekly
-from facilities.models import Service, WeeklyHours
+from facilities.models import Location, Organization, Service, WeeklyHours
 from facilities.notation import WEEKDAY_CHARS
 
 
@@ -57,6 +57,8 @@ def export_row(service: Service) -> dict[str, str]:
         "アクセス方法": location.access_notes,
         "駐車場情報": location.parking_notes,
         "電話番号": service.phone,
+        "メールアドレス": service.email,
+        "郵便番号": location.postal_code,
         "法人番号": organization.corporate_number,
         "団体名": organization.name,
         "収容定員": "" if service.capacity is None else str(service.capacity),
@@ -69,7 +71,6 @@ def export_row(service: Service) -> dict[str, str]:
         "備考": service.remarks,
         "拡張_種別コード": service.category.slug,
         "拡張_地区コード": location.area.code,
-        "拡張_郵便番号": location.postal_code,
         "拡張_施設名称": location.name,
         "拡張_施設名称_カナ": location.name_kana,
         "拡張_運営種別": organization.kind,
@@ -80,7 +81,6 @@ def export_row(service: Service) -> dict[str, str]:
         "拡張_市民のみ": _flag(service.residents_only),
         "拡張_無料": _flag(service.is_free),
         "拡張_料金": service.fee,
-        "拡張_メールアドレス": service.email,
         "拡張_ネット予約": _flag(service.bookable_online),
         "拡張_予約なし可": _flag(service.walk_in),
         "拡張_祝日休み": _flag(service.closed_on_holidays),
@@ -122,13 +122,15 @@ def xlsx_bytes(header: list[str], rows: Iterable[list[str]]) -> bytes:
     """An .xlsx with every cell typed as text, so a value starting with = stays text and never runs."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("子育て施設一覧")
     for row in [header, *rows]:
         cells = []
         for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
+            # Control characters (a stray vertical tab in a cell someone pasted) cannot be stored in .xlsx.
+            cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
             cell.data_type = "s"
             cells.append(cell)
         sheet.append(cells)
@@ -142,9 +144,52 @@ def xlsx_bytes(header: list[str], rows: Iterable[list[str]]) -> bytes:
 HSDS_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
 
+def public_organizations() -> QuerySet[Organization]:
+    """Operators of what parents may see."""
+    return (
+        Organization.objects.filter(services__in=Service.objects.visible_to_parents())
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def public_locations() -> QuerySet[Location]:
+    """Places of what parents may see."""
+    visible = Service.objects.visible_to_parents()
+    return Location.objects.filter(services__in=visible).distinct().select_related("area").order_by("pk")
+
+
+def hsds_organization(organization: Organization) -> dict[str, Any]:
+    return {
+        "id": str(organization.pk),
+        "name": organization.name,
+        "tax_id": organization.corporate_number or None,
+        "website": organization.url or None,
+    }
+
+
+def hsds_location(location: Location) -> dict[str, Any]:
+    return {
+        "id": str(location.pk),
+        "name": location.name,
+        "latitude": None if location.latitude is None else float(location.latitude),
+        "longitude": None if location.longitude is None else float(location.longitude),
+        "transportation": location.access_notes,
+        "addresses": [
+            {
+                "address_1": location.address,
+                "address_2": location.address_detail,
+                "postal_code": location.postal_code,
+                "region": location.area.name,
+                "country": "JP",
+                "address_type": "physical",
+            }
+        ],
+    }
+
+
 def hsds_service(service: Service, base_url: str) -> dict[str, Any]:
     """One service after HSDS 3.0 ``service`` with its organization, location and schedules inline."""
-    location, organization = service.location, service.organization
     return {
         "id": str(service.pk),
         "name": service.name,
@@ -161,33 +206,8 @@ def hsds_service(service: Service, base_url: str) -> dict[str, Any]:
         "assured_date": service.last_checked.isoformat() if service.last_checked else None,
         "categories": [{"code": service.category.slug, "name": service.category.name}],
         "phones": [{"number": service.phone}] if service.phone else [],
-        "organization": {
-            "id": str(organization.pk),
-            "name": organization.name,
-            "tax_id": organization.corporate_number or None,
-            "website": organization.url or None,
-        },
-        "service_at_locations": [
-            {
-                "location": {
-                    "id": str(location.pk),
-                    "name": location.name,
-                    "latitude": None if location.latitude is None else float(location.latitude),
-                    "longitude": None if location.longitude is None else float(location.longitude),
-                    "transportation": location.access_notes,
-                    "addresses": [
-                        {
-                            "address_1": location.address,
-                            "address_2": location.address_detail,
-                            "postal_code": location.postal_code,
-                            "region": location.area.name,
-                            "country": "JP",
-                            "address_type": "physical",
-                        }
-                    ],
-                }
-            }
-        ],
+        "organization": hsds_organization(service.organization),
+        "service_at_locations": [{"location": hsds_location(service.location)}],
         "schedules": [
             {
                 "freq": "WEEKLY",

@@ -7,14 +7,18 @@ the cache while a step runs (the import's own transaction hides its rows from ot
 
 from __future__ import annotations
 
+import logging
+
 from django.core.cache import cache
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from facilities import importing
 from facilities.models import CategoryLabel, ImportBatch
 from facilities.text import normalize
 from portal.models import User
+
+logger = logging.getLogger(__name__)
 
 # How long a step's progress stays in the cache after its last update.
 PROGRESS_SECONDS = 60 * 60
@@ -48,7 +52,8 @@ def batch_create(*, by: User, filename: str, data: bytes) -> ImportBatch:
         data=data,
         total_rows=len(table.rows),
         mapping=mapping or {},
-        report={"header": table.header},
+        # The first rows' values help the clerk map an unknown layout's columns.
+        report={"header": table.header, "sample": [[str(c)[:40] for c in row] for row in table.rows[:2]]},
         status=ImportBatch.Status.CHECKING if mapping else ImportBatch.Status.NEEDS_MAPPING,
     )
     if mapping:
@@ -98,7 +103,14 @@ def batch_check(*, batch_id: int) -> None:
             progress=_reporter(batch_id),
         )
     except importing.FileProblem as problem:
-        _finish(batch_id, ImportBatch.Status.FAILED, message=problem.message)
+        _finish(batch_id, ImportBatch.Status.FAILED, problem=problem)
+        return
+    except OperationalError:
+        raise  # the database was away: the task retries
+    except Exception:
+        # The clerk gets a message, never a traceback; the traceback goes to the log.
+        logger.exception("import batch %s: the check failed", batch_id)
+        _finish(batch_id, ImportBatch.Status.FAILED, problem=importing.FileProblem("unexpected"))
         return
     _finish(batch_id, ImportBatch.Status.PREVIEW, report=report)
 
@@ -140,19 +152,35 @@ def batch_import(*, batch_id: int) -> None:
             report, status = refused.args[0], ImportBatch.Status.PREVIEW
         except importing.FileProblem as problem:
             report, status = None, ImportBatch.Status.FAILED
-            batch.message = problem.message
+            batch.message, batch.report["problem"] = problem.code, problem.params
+        except OperationalError:
+            raise
+        except Exception:
+            logger.exception("import batch %s: the import failed and was rolled back", batch_id)
+            report, status = None, ImportBatch.Status.FAILED
+            batch.message = "unexpected"
         else:
             status = ImportBatch.Status.DONE
+            batch.data = b""  # imported: the report stays, the file (up to 20 MB) is not kept
         batch.status, batch.finished_at = status, timezone.now()
         if report is not None:
             batch.report = {"header": batch.report.get("header", []), **report.as_dict()}
-        batch.save(update_fields=["status", "finished_at", "report", "message"])
+        batch.save(update_fields=["status", "finished_at", "report", "message", "data"])
 
 
-def _finish(batch_id: int, status: str, *, report: importing.Report | None = None, message: str = "") -> None:
+def _finish(
+    batch_id: int,
+    status: str,
+    *,
+    report: importing.Report | None = None,
+    problem: importing.FileProblem | None = None,
+) -> None:
     """End the check step, unless the batch moved on meanwhile (a second delivery of the task)."""
     batch = ImportBatch.objects.get(pk=batch_id)
-    values = {"status": status, "message": message, "finished_at": timezone.now()}
+    header = {"header": batch.report.get("header", [])}
+    values = {"status": status, "message": problem.code if problem else "", "finished_at": timezone.now()}
     if report is not None:
-        values["report"] = {"header": batch.report.get("header", []), **report.as_dict()}
+        values["report"] = {**header, **report.as_dict()}
+    if problem is not None:
+        values["report"] = {**header, "problem": problem.params}
     ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.CHECKING).update(**values)

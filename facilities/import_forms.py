@@ -78,13 +78,27 @@ def _guess(column: str) -> str:
 class ColumnMappingForm(forms.Form):
     """One choice per column of the file: a portal field, or 取り込まない."""
 
-    def __init__(self, *args, header: list[str], **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        header: list[str],
+        saved: dict[str, str] | None = None,
+        sample: list[list[str]] | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.header = header
+        saved = saved or {}
+        sample = sample or []
         choices = [("", _("取り込まない")), *((key, label) for key, label in importing.FIELDS.items())]
         for index, column in enumerate(header):
             self.fields[f"column_{index}"] = forms.ChoiceField(
-                label=column or _("（見出しなし）"), choices=choices, required=False, initial=_guess(column)
+                label=column or _("（見出しなし）"),
+                choices=choices,
+                required=False,
+                initial=saved.get(column, _guess(column)),
+                help_text=_("例: %(values)s")
+                % {"values": " / ".join(row[index] for row in sample if index < len(row) and row[index])},
             )
 
     def mapping(self) -> dict[str, str]:

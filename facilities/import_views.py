@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -22,12 +24,14 @@ from portal.spreadsheets import csv_response
 SHOWN_ROWS = 500
 API_PAGE_SIZE = 50
 OPEN_DATA_SECONDS = 60 * 60
+API_SECONDS = 5 * 60
 EXPORT_FILENAME = "kosodate-shisetsu"
 
 
 def _get_batch(request: HttpRequest, pk: int) -> ImportBatch:
-    """A batch of the signed-in clerk; 404 for another clerk's upload."""
-    return get_object_or_404(ImportBatch, pk=pk, created_by=request.user)
+    """A batch of the signed-in clerk; 404 for another clerk's upload. The file itself (up to 20 MB) stays
+    in the database: the page polls every 2 seconds while a step runs."""
+    return get_object_or_404(ImportBatch.objects.defer("data"), pk=pk, created_by=request.user)
 
 
 @city_staff_required
@@ -57,7 +61,7 @@ def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch(request, pk)
     if batch.status == ImportBatch.Status.NEEDS_MAPPING:
         return redirect("facilities:import_columns", pk=batch.pk)
-    report = importing.Report.from_dict({k: v for k, v in batch.report.items() if k != "header"})
+    report = importing.Report.from_dict(batch.report)
     done, total = import_batches.batch_progress(batch)
     context = {
         "batch": batch,
@@ -68,6 +72,7 @@ def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
         "done": done,
         "total": total,
         "percent": 100 if not total else min(100, done * 100 // total),
+        "mapped_by_hand": importing.standard_mapping(batch.report.get("header", [])) is None,
         "category_form": CategoryChoiceForm(labels=report.unknown_categories)
         if report.unknown_categories
         else None,
@@ -90,7 +95,11 @@ def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
     if batch.status not in {ImportBatch.Status.NEEDS_MAPPING, ImportBatch.Status.PREVIEW}:
         return redirect("facilities:import_batch", pk=batch.pk)
     header = batch.report.get("header", [])
-    form = ColumnMappingForm(request.POST or None, header=header)
+    if importing.standard_mapping(header) is not None:
+        return redirect("facilities:import_batch", pk=batch.pk)  # a standard layout needs no mapping
+    form = ColumnMappingForm(
+        request.POST or None, header=header, saved=batch.mapping, sample=batch.report.get("sample")
+    )
     if request.method == "POST" and form.is_valid():
         import_batches.batch_map_columns(batch=batch, mapping=form.mapping())
         return redirect("facilities:import_batch", pk=batch.pk)
@@ -129,7 +138,8 @@ def import_help(request: HttpRequest) -> HttpResponse:
         "current_layout": list(importing.CURRENT_LAYOUT),
         "earlier_names": importing.EARLIER_NAMES,
         "extension_columns": importing.EXTENSION_COLUMNS,
-        "reasons": [str(reason) for reason in importing.REASONS.values()],
+        # A reason's parameters (the rules a schedule breaks) are only known for a row.
+        "reasons": [re.sub(r"%\(\w+\)s", "…", str(reason)) for reason in importing.REASONS.values()],
         "categories": Category.objects.prefetch_related("categorylabel_set"),
         "max_rows": importing.MAX_ROWS,
     }
@@ -180,13 +190,9 @@ def open_data_xlsx(request: HttpRequest) -> HttpResponse:
     return _xlsx_response(public=True)
 
 
-@require_GET
-@cache_control(public=True, max_age=300)
-def api_services(request: HttpRequest) -> JsonResponse:
-    """Read-only directory API after Open Referral HSDS 3: services with their organization, location
-    and schedules, paginated, only what parents may see."""
-    page = Paginator(exporting.export_services(public=True), API_PAGE_SIZE).get_page(request.GET.get("page"))
-    base = request.build_absolute_uri("/").rstrip("/")
+def _hsds_page(request: HttpRequest, queryset, serialize) -> JsonResponse:
+    """One page in HSDS 3's envelope (total_items, page_number, contents …), 50 a page."""
+    page = Paginator(queryset, API_PAGE_SIZE).get_page(request.GET.get("page"))
     body = {
         "total_items": page.paginator.count,
         "total_pages": page.paginator.num_pages,
@@ -195,14 +201,37 @@ def api_services(request: HttpRequest) -> JsonResponse:
         "first_page": page.number == 1,
         "last_page": not page.has_next(),
         "empty": not page.object_list,
-        "contents": [exporting.hsds_service(service, base) for service in page.object_list],
+        "contents": [serialize(item) for item in page.object_list],
     }
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 
 @require_GET
-@cache_control(public=True, max_age=300)
+@cache_control(public=True, max_age=API_SECONDS)
+def api_services(request: HttpRequest) -> JsonResponse:
+    """Read-only directory API after Open Referral HSDS 3: services with their organization, location
+    and schedules, paginated, only what parents may see."""
+    base = request.build_absolute_uri("/").rstrip("/")
+    return _hsds_page(
+        request, exporting.export_services(public=True), lambda s: exporting.hsds_service(s, base)
+    )
+
+
+@require_GET
+@cache_control(public=True, max_age=API_SECONDS)
 def api_service(request: HttpRequest, pk: int) -> JsonResponse:
     service = get_object_or_404(exporting.export_services(public=True), pk=pk)
     body = exporting.hsds_service(service, request.build_absolute_uri("/").rstrip("/"))
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+@cache_control(public=True, max_age=API_SECONDS)
+def api_organizations(request: HttpRequest) -> JsonResponse:
+    return _hsds_page(request, exporting.public_organizations(), exporting.hsds_organization)
+
+
+@require_GET
+@cache_control(public=True, max_age=API_SECONDS)
+def api_locations(request: HttpRequest) -> JsonResponse:
+    return _hsds_page(request, exporting.public_locations(), exporting.hsds_location)

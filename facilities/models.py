@@ -614,6 +614,8 @@ class SearchMiss(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.query} ({self.count})"
+
+
 class CategoryLabel(models.Model):
     """種別の読み替え: a 種別 value as facility lists write it (認可私立保育所) → a category of ours.
     Seeded with the values of 子育て施設一覧; city staff add the values their files use."""
@@ -696,6 +698,8 @@ class ImportBatch(models.Model):
     mapping = models.JSONField(default=dict, blank=True)
     total_rows = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict, blank=True)
+    # Why a step failed: a key of importing.FILE_PROBLEMS (its parameters in report["problem"]), shown
+    # in the reader's language.
     message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -707,6 +711,15 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+    @property
+    def problem(self) -> str:
+        """The failure in the active language (FILE_PROBLEMS), or "" when the batch did not fail."""
+        from facilities.importing import FileProblem
+
+        if not self.message:
+            return ""
+        return FileProblem(self.message, **self.report.get("problem", {})).message
 
     @property
     def running(self) -> bool:

@@ -155,6 +155,38 @@ def parse_span(opens: str | dt.time, closes: str | dt.time) -> tuple[dt.time, dt
     return parse_time(opens), parse_time(closes)
 
 
+# Where days and times share one cell, segments are cut at these (a 、 inside a day list such as
+# 「月、火 9:00～17:00」 is rejoined below: a segment without a time belongs to the next one).
+_SEGMENTS = re.compile(r"[、,，;；\n／/]+")
+_FIRST_DIGIT = re.compile(r"\d")
+
+
+def parse_schedule(value: str) -> tuple[list[tuple[int, dt.time, dt.time]], bool | None]:
+    """Days with their times in one cell: 「月～金 9:00～17:00」, 「月～金 8:30～17:15、土 8:30～12:00」,
+    「平日9時～17時（祝日を除く）」. Returns (periods, open on 祝日 as the cell says). Raises NotationError."""
+    text = fold(value)
+    open_on_holidays = False if _HOLIDAYS_CLOSED.search(text) else None
+    text = _HOLIDAYS_CLOSED.sub(" ", text)
+    periods: list[tuple[int, dt.time, dt.time]] = []
+    waiting: list[str] = []
+    for segment in (s.strip() for s in _SEGMENTS.split(text)):
+        if not segment:
+            continue
+        digit = _FIRST_DIGIT.search(segment)
+        if digit is None:
+            waiting.append(segment)
+            continue
+        days = parse_days("・".join([*waiting, segment[: digit.start()]]))
+        opens, closes = parse_span(segment[digit.start() :], "")
+        periods += [(day, opens, closes) for day in days.weekdays]
+        waiting = []
+        if days.open_on_holidays is not None and open_on_holidays is None:
+            open_on_holidays = days.open_on_holidays
+    if waiting or not periods:
+        raise NotationError(value)
+    return sorted(periods), open_on_holidays
+
+
 def format_time(value: dt.time) -> str:
     return value.strftime("%H:%M")
 

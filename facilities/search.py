@@ -94,6 +94,9 @@ def search_data(service: Service) -> dict[str, str]:
     lines += [normalize(location.name), normalize(location.name_kana)]
     lines += [normalize(service.description), normalize(reading_of(service.description))]
     lines += [normalize(service.name_en), normalize(service.description_en)]
+    # 対象年齢 as the open data writes it (妊婦, 小学生), 利用可能日時特記事項 and 備考.
+    lines += [normalize(service.age_text), normalize(service.hours_notes)]
+    lines += [normalize(service.remarks), normalize(reading_of(service.remarks))]
     # The analyser's spelling of the nouns (子ども, こども → 子供), so a query in any spelling meets them.
     lines += [normalized_forms(service.name), normalized_forms(service.description)]
     text = "\n".join(dict.fromkeys(line for line in lines if line))
@@ -590,6 +593,12 @@ class SearchResults:
         return ids if len(ids) <= FEW_SERVICES else None
 
     def count(self) -> int:
+        """The number of matches, up to ``cap`` + 1; asked once (the search, the paginator and the
+        choice of order all read it)."""
+        return self._count
+
+    @functools.cached_property
+    def _count(self) -> int:
         if self.few is not None:
             return min(len(self._few_ranked_ids), self.cap + 1)
         return self.ranked.order_by()[: self.cap + 1].count()
@@ -753,6 +762,8 @@ def find_services(
     plan = plan_query(query)
     mode, results = "none", None
     for step, words, any_word in plan.steps():
+        if any_word:
+            words, any_word = _telling_words(words, cap=cap, **kwargs)
         results = SearchResults(words=words, any_word=any_word, cap=cap, now=now, load=load, **kwargs)
         if results.count():
             mode = step
@@ -771,6 +782,31 @@ def find_services(
     return Finding(results=results, mode=mode, suggestion=suggestion, situations=situations)
 
 
+# "Any of the words" looks at this many content words at most (a 100-character sentence has ~25).
+MAX_ANY_WORDS = 8
+
+
+def _telling_words(words: Sequence[Word], *, cap: int, **kwargs: Any) -> tuple[list[Word], bool]:
+    """For "any of the words": those found in at most ``cap`` services, and whether any of them
+    will do. A word in half the directory (子ども) tells nothing, and ranking the services with any
+    of the words would read all of its matches; with the telling words the ranking reads at most
+    ``cap`` rows a word. When every word is that common, the first is searched alone (tier by tier,
+    bounded by the page). One capped count a word."""
+    counted = [
+        (SearchResults(words=[word], cap=cap, **kwargs).count(), word) for word in words[:MAX_ANY_WORDS]
+    ]
+    telling = [word for count, word in counted if 0 < count <= cap]
+    if telling:
+        return telling, True
+    common = [word for count, word in counted if count]
+    return common[:1], False
+
+
+# A situation's services are ranked among this many of them, in 五十音 order: enough for a city's
+# directory, and bounded where a category holds thousands.
+SITUATION_CANDIDATES = 200
+
+
 def _situation_services(
     situation: Situation, words: Sequence[Word], now: dt.datetime | None
 ) -> list[Service]:
@@ -781,5 +817,10 @@ def _situation_services(
         nights_weekends=situation.nights_weekends,
         pregnant=situation.pregnant,
     )
-    ranked = _ranked(services, words, None, "relevance", required=False, now=now)
+    candidates = list(
+        services.order_by("search_reading", "pk").values_list("pk", flat=True)[:SITUATION_CANDIDATES]
+    )
+    ranked = _ranked(
+        Service.objects.filter(_pk_in(candidates)), words, None, "relevance", required=False, now=now
+    )
     return list(ranked.select_related("category").defer(*SEARCH_DATA_FIELDS)[:SITUATION_SERVICES])

@@ -27,4 +27,6 @@ urlpatterns = [
     path("opendata/kosodate-shisetsu.xlsx", import_views.open_data_xlsx, name="open_data_xlsx"),
     path("api/hsds/services/", import_views.api_services, name="api_services"),
     path("api/hsds/services/<int:pk>/", import_views.api_service, name="api_service"),
+    path("api/hsds/organizations/", import_views.api_organizations, name="api_organizations"),
+    path("api/hsds/locations/", import_views.api_locations, name="api_locations"),
 ]

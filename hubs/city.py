@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from facilities.models import Area
 from hubs import rules
 from hubs.models import Hub, MonthlyReport
-from hubs.selectors import add_months, hubs_with_schedule, overdue_reports
+from hubs.selectors import hubs_with_schedule, overdue_reports
 from hubs.services import previous_month
+from portal.dates import add_months
 from portal.permissions import city_staff_required
 from portal.spreadsheets import CsvWriter, csv_attachment
 

@@ -12,7 +12,7 @@ from facilities.models import Location, Service, SpecialHours
 from hubs import services
 from hubs.models import Hub, HubStaffAccount, HubStaffMember, HubTransition, MonthlyReport, PopupPlaza
 from hubs.rules import PopupDay
-from hubs.selectors import add_months
+from portal.dates import add_months
 from portal.demo import demo_user
 
 Q, F = HubStaffMember.Kind.QUALIFIED, HubStaffMember.Kind.FACILITY

@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from facilities.models import Service, SpecialHours
 from hubs import rules
+from portal import dates
 from portal.models import Role
 
 
@@ -597,6 +598,8 @@ class MonthlyReport(models.Model):
             if self.month > first_of_month(timezone.localdate()):
                 # Not tied to the month field: the report form shows the month, it does not edit it.
                 errors[NON_FIELD_ERRORS] = [_("まだ来ていない月の報告は作れません。")]
+            elif self.month < dates.FLOOR:
+                errors[NON_FIELD_ERRORS] = [month_too_early()]
             elif self.days_opened is not None and self.days_opened > _days_in_month(self.month):
                 errors["days_opened"] = [_("開設日数がその月の日数を超えています。")]
         if self.courses_held == 0 and self.course_attendance:
@@ -607,30 +610,11 @@ class MonthlyReport(models.Model):
             raise ValidationError(errors)
 
 
+def month_too_early() -> str:
+    """A month before any record of the portal is a typo (0001, 1926 for 2026)."""
+    return _("%(month)s より前の月の報告は作れません。") % {"month": f"{dates.FLOOR:%Y-%m}"}
+
+
 def _days_in_month(month: dt.date) -> int:
     following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return (following - month).days
-
-
-class ReportReminder(models.Model):
-    """送信記録 of the monthly reminder: one row per hub and month (and one per month for the city's list),
-    claimed before the mail is sent so a second run sends nothing."""
-
-    month = models.DateField(_("対象月"))
-    hub = models.ForeignKey(Hub, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    sent_at = models.DateTimeField(_("送信日時"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("報告の督促記録")
-        verbose_name_plural = _("報告の督促記録")
-        constraints = [
-            models.UniqueConstraint(fields=["hub", "month"], name="report_reminder_once_per_hub_month"),
-            models.UniqueConstraint(
-                fields=["month"],
-                condition=models.Q(hub__isnull=True),
-                name="report_reminder_once_per_city_month",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.hub or 'city'} {self.month:%Y-%m}"

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from facilities.models import Location, WeeklyHours
 from hubs.models import Hub, HubTransition, MonthlyReport, first_of_month
+from portal.dates import add_months
 from portal.models import Role
 
 # How far back the registry chases missing reports.
@@ -29,11 +30,6 @@ def hubs_with_schedule():
         Prefetch("service__weekly_hours", queryset=WeeklyHours.objects.order_by("weekday", "opens_at")),
         "staff",
     )
-
-
-def add_months(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + count
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)

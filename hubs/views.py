@@ -39,8 +39,9 @@ from hubs.forms import (
     schedule_formsets,
     staff_from,
 )
-from hubs.models import Hub, HubChangeRequest, MonthlyReport, PopupPlaza, first_of_month
+from hubs.models import Hub, HubChangeRequest, MonthlyReport, PopupPlaza, first_of_month, month_too_early
 from hubs.prefill import Difference, recorded_differences, report_prefill
+from portal import dates
 from portal.models import Role
 from portal.permissions import city_staff_required, role_required
 
@@ -376,9 +377,12 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
     form = MonthForm(request.GET or None, initial={"month": selectors.month_due(hub)})
     if request.GET and form.is_valid():
         month = form.cleaned_data["month"]
-        if month <= first_of_month(timezone.localdate()):
+        if month < dates.FLOOR:
+            form.add_error("month", month_too_early())
+        elif month <= first_of_month(timezone.localdate()):
             return redirect("hubs:report_edit", pk=hub.pk, year=month.year, month=month.month)
-        form.add_error("month", _("まだ来ていない月の報告は作れません。"))
+        else:
+            form.add_error("month", _("まだ来ていない月の報告は作れません。"))
     context = {
         "hub": hub,
         "reports": hub.reports.all(),
@@ -396,6 +400,8 @@ def report_edit(request: HttpRequest, pk: int, year: int, month: int) -> HttpRes
         month_start = dt.date(year, month, 1)
     except (ValueError, OverflowError):  # a month 13 or a year past C's int (the URL takes any digits)
         raise Http404 from None
+    if month_start < dates.FLOOR:  # no page links there, and the prefill cannot count year 1
+        raise Http404
     report = MonthlyReport.objects.filter(hub=hub, month=month_start).first()
     if report is None:
         report = MonthlyReport(hub=hub, month=month_start, **report_prefill(hub, month_start))

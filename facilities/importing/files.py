@@ -36,7 +36,9 @@ FILE_PROBLEMS: dict[str, Any] = {
         'CSVの形が壊れています（%(row)s行目付近）。引用符（"）の閉じ忘れがないか確かめてください。'
     ),
     "xlsx": _("Excelファイルを読めません。.xlsx で保存し直してください（.xls は読めません）。"),
-    "no_columns": _("見出しの行が空です。"),
+    "unexpected": _(
+        "ファイルを最後まで処理できませんでした。何も登録していません。もう一度選び直し、続くときは市のシステム担当者に知らせてください。"
+    ),
 }
 
 
@@ -61,6 +63,9 @@ Cell = Any  # str, or a spreadsheet's number, date or time
 class Table:
     header: list[str]
     rows: list[list[Cell]]
+    # Each row's number as a spreadsheet shows it (the header's row is before the first): blank rows and
+    # title rows above the header are skipped, so a held cell names the row the clerk sees.
+    numbers: list[int]
 
 
 def decode(data: bytes) -> str:
@@ -99,11 +104,12 @@ def read_table(data: bytes, filename: str = "") -> Table:
         if b"\x00" in data:
             raise FileProblem("nul")
         rows = _csv_rows(decode(data))
-    header = next(rows, None)
-    if header is None or not any(str(c).strip() for c in header):
-        raise FileProblem("no_columns" if header is not None else "empty")
+    records = list(rows)
+    start = _header_index(records)
+    header = records[start]
     body: list[list[Cell]] = []
-    for number, row in enumerate(rows, start=2):
+    numbers: list[int] = []
+    for number, row in enumerate(records[start + 1 :], start=start + 2):
         if not any(str(c).strip() for c in row):
             continue  # blank lines at the end of a spreadsheet export
         if len(body) >= MAX_ROWS:
@@ -111,9 +117,28 @@ def read_table(data: bytes, filename: str = "") -> Table:
         if any(isinstance(c, str) and len(c) > MAX_CELL_CHARS for c in row):
             raise FileProblem("cell_too_long", row=number, max=f"{MAX_CELL_CHARS:,}")
         body.append(row)
+        numbers.append(number)
     if not body:
         raise FileProblem("header_only")
-    return Table([str(c).strip() for c in header], body)
+    return Table([str(c).strip() for c in header], body, numbers)
+
+
+# Cities often put a title (子育て施設一覧（令和8年4月1日現在）) and a blank row above the header.
+TITLE_ROWS = 5
+
+
+def _header_index(records: list[list[Cell]]) -> int:
+    """The header's index: the first of the first rows that is a standard layout, else the first row
+    that is not blank."""
+    from facilities.importing.layouts import standard_mapping
+
+    filled = [i for i, row in enumerate(records) if any(str(c).strip() for c in row)]
+    if not filled:
+        raise FileProblem("empty")
+    for index in filled[:TITLE_ROWS]:
+        if standard_mapping([str(c).strip() for c in records[index]]) is not None:
+            return index
+    return filled[0]
 
 
 def _csv_rows(text: str) -> Iterator[list[Cell]]:

@@ -48,31 +48,19 @@ FIELDS: dict[str, Any] = {
     "last_checked": _("情報確認日"),
 }
 
-# Columns of 子育て施設一覧 the portal keeps as written (Service.open_data) and gives back on export.
-KEPT_COLUMNS = [
-    "名称_英語",
-    "所在地_都道府県",
-    "所在地_市区町村",
-    "所在地_町字",
-    "所在地_番地以下",
-    "内線番号",
-    "FAX番号",
-    "認可等年月日",
-    "一時預かりの有無",
-]
-
-# Columns naming the publisher, not the entry: the export writes this city's own (settings.CITY_CODE).
-PUBLISHER_COLUMNS = {"全国地方公共団体コード": "publisher_code", "地方公共団体名": "publisher_name"}
-
-# The current layout (子育て施設一覧, 自治体標準オープンデータセット): column → field. Export writes these.
+# The current layout (子育て施設一覧, 自治体標準オープンデータセット, 53 columns as cities publish it):
+# column → field, or "" for a column kept as written (Service.open_data) and given back on export.
 CURRENT_LAYOUT: dict[str, str] = {
-    "全国地方公共団体コード": "",
+    # The publisher, not the entry: the export writes this city's own (settings.CITY_CODE, CITY_NAME).
+    "全国地方公共団体コード": "publisher_code",
     "ID": "id",
-    "地方公共団体名": "",
+    "地方公共団体名": "publisher_name",
     "名称": "name",
     "名称_カナ": "name_kana",
     "名称_英語": "",
     "種別": "category",
+    "所在地_全国地方公共団体コード": "",
+    "町字ID": "",
     "所在地_連結表記": "address",
     "所在地_都道府県": "",
     "所在地_市区町村": "",
@@ -81,11 +69,17 @@ CURRENT_LAYOUT: dict[str, str] = {
     "建物名等(方書)": "address_detail",
     "緯度": "latitude",
     "経度": "longitude",
+    "高度の種別": "",
+    "高度の値": "",
     "アクセス方法": "access",
     "駐車場情報": "parking",
     "電話番号": "phone",
     "内線番号": "",
     "FAX番号": "",
+    "メールアドレス": "email",
+    "連絡先FormURL": "",
+    "連絡先備考": "",
+    "郵便番号": "postal_code",
     "法人番号": "corporate_number",
     "団体名": "organization",
     "認可等年月日": "",
@@ -96,12 +90,28 @@ CURRENT_LAYOUT: dict[str, str] = {
     "終了時間": "closes",
     "利用可能日時特記事項": "hours_notes",
     "一時預かりの有無": "",
+    "子供預かり料金種別": "",
+    "子供預かり料金": "",
+    "子供預かり料金備考": "",
+    "子供預かり開所時間": "",
+    "子供預かり閉所時間": "",
+    "病児保育の有無": "",
+    "授乳室": "",
+    "おむつ替えコーナー": "",
+    "飲食可否": "",
+    "ベビーカー貸出": "",
+    "ベビーカー利用": "",
     "URL": "url",
+    "画像": "",
+    "画像_ライセンス": "",
     "備考": "remarks",
 }
-# The earlier 推奨データセット names (and spellings seen in the wild) for the same fields.
+# Columns of the current layout the portal keeps as written and gives back on export.
+KEPT_COLUMNS = [c for c, field in CURRENT_LAYOUT.items() if not field]
+# The earlier 推奨データセット names, and spellings seen in published files, for the same columns.
 EARLIER_NAMES: dict[str, str] = {
     "都道府県コード又は市区町村コード": "全国地方公共団体コード",
+    "自治体コード": "全国地方公共団体コード",
     "NO": "ID",
     "No": "ID",
     "No.": "ID",
@@ -109,18 +119,25 @@ EARLIER_NAMES: dict[str, str] = {
     "市区町村名": "所在地_市区町村",
     "住所": "所在地_連結表記",
     "所在地": "所在地_連結表記",
+    "所在地_連結標記": "所在地_連結表記",
+    "所在地_自治体コード": "所在地_全国地方公共団体コード",
     "方書": "建物名等(方書)",
     "建物名等": "建物名等(方書)",
     "名称_英字": "名称_英語",
+    "許可等年月日": "認可等年月日",
     "定員": "収容定員",
     "対象年齢": "受入年齢",
+    "利用可能日時特記": "利用可能日時特記事項",
     "FAX": "FAX番号",
+    "画像ライセンス": "画像_ライセンス",
+    # Our exports before these columns were in the standard.
+    "拡張_郵便番号": "郵便番号",
+    "拡張_メールアドレス": "メールアドレス",
 }
 # Our own columns, after the standard ones (prefix 拡張_): what the standard has no column for.
 EXTENSION_COLUMNS = [
     "拡張_種別コード",
     "拡張_地区コード",
-    "拡張_郵便番号",
     "拡張_施設名称",
     "拡張_施設名称_カナ",
     "拡張_運営種別",
@@ -131,7 +148,6 @@ EXTENSION_COLUMNS = [
     "拡張_市民のみ",
     "拡張_無料",
     "拡張_料金",
-    "拡張_メールアドレス",
     "拡張_ネット予約",
     "拡張_予約なし可",
     "拡張_祝日休み",
@@ -142,13 +158,7 @@ EXTENSION_COLUMNS = [
     "拡張_情報確認日",
 ]
 EXPORT_COLUMNS = list(CURRENT_LAYOUT) + EXTENSION_COLUMNS
-_EXTENSION_FIELDS = {
-    "拡張_郵便番号": "postal_code",
-    "拡張_説明": "description",
-    "拡張_料金": "fee",
-    "拡張_メールアドレス": "email",
-    "拡張_情報確認日": "last_checked",
-}
+_EXTENSION_FIELDS = {"拡張_説明": "description", "拡張_料金": "fee", "拡張_情報確認日": "last_checked"}
 
 
 def _canonical(header: str) -> str:
@@ -172,9 +182,7 @@ def standard_mapping(header: list[str]) -> dict[str, str] | None:
     mapping: dict[str, str] = {}
     for column in header:
         canonical = _canonical(column)
-        if canonical in PUBLISHER_COLUMNS:
-            mapping[column] = PUBLISHER_COLUMNS[canonical]
-        elif canonical in KEPT_COLUMNS:
+        if canonical in KEPT_COLUMNS:
             mapping[column] = f"keep:{canonical}"
         elif canonical in CURRENT_LAYOUT:
             mapping[column] = CURRENT_LAYOUT[canonical]

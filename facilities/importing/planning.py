@@ -43,6 +43,7 @@ _STRUCTURED = {
 }  # fmt: skip
 # 団体名 values that name no one: each such row keeps its own operator (never merged on them).
 OPERATOR_PLACEHOLDERS = EMPTY_WORDS | {"個人", "個人立", "（個人立）", "(個人立)", "個人経営", "その他"}
+FREE_WORDS = {"無料", "0円", "無償"}
 TRUE_WORDS = {"1", "true", "yes", "はい", "○", "〇", "有", "あり", "可"}
 FALSE_WORDS = {"0", "false", "no", "いいえ", "×", "無", "なし", "不可"}
 # An exported ID for entries that came without one; it maps back to the same entry.
@@ -115,7 +116,8 @@ class Report:
 
     @classmethod
     def from_dict(cls, data: dict) -> Report:
-        return cls(**data) if data else cls()
+        """From a batch's stored report (which also keeps the file's header and any problem)."""
+        return cls(**{f.name: data[f.name] for f in dataclasses.fields(cls) if f.name in data})
 
     def lines(self) -> Iterator[str]:
         """The report as text lines (management command), in the active language."""
@@ -270,8 +272,10 @@ class _Planned:
     location: Location | None = None
     location_values: dict[str, Any] = dataclasses.field(default_factory=dict)
     organization: Organization | None = None
+    organization_values: dict[str, Any] = dataclasses.field(default_factory=dict)
     periods: list[tuple[int, dt.time, dt.time]] | None = None
     periods_changed: bool = False
+    write: bool = True  # False: listed in the report, nothing written (a hub the registry must make)
     hub_periods: list[tuple[int, dt.time, dt.time]] | None = None
     changes: list[dict] = dataclasses.field(default_factory=list)
 
@@ -297,6 +301,15 @@ def _weekly_of(services: list[Service]) -> dict[int, list[tuple[int, dt.time, dt
         ):
             periods.setdefault(row[0], []).append(row[1:])
     return {pk: sorted(p) for pk, p in periods.items()}
+
+
+def _address_of(row: _Row) -> str:
+    """所在地_連結表記 (or 住所), else the four 所在地_ parts joined."""
+    address = row.text("address")
+    if not address:
+        parts = [row.text(f"keep:所在地_{p}") for p in ("都道府県", "市区町村", "町字", "番地以下")]
+        address = "".join(parts)
+    return address
 
 
 def organization_kind(name: str, *, city_names: set[str]) -> str:
@@ -335,6 +348,8 @@ class _Planner:
         self.services = {s.source_id: s for s in services if s.source_id}
         # Entries made in the portal export as portal-<pk> and come back by it.
         self.services_by_pk = {s.pk: s for s in services}
+        # A file without IDs (a city's own spreadsheet) finds its entries by name and address.
+        self.services_by_place = {(normalize(s.name), normalize(s.location.address)): s for s in services}
         self.weekly = _weekly_of(services)
         self.hub_statuses = dict(_hub_statuses())
         self.popup_service_ids = set(_popup_service_ids())
@@ -385,7 +400,7 @@ class _Planner:
             if source_id in self.seen_ids:
                 row.hold("id", "duplicate_id")
             self.seen_ids.add(source_id)
-        existing = self._existing(source_id)
+        existing = self._existing(source_id) if source_id else self._same_place(name, _address_of(row))
         category = self._category(row, existing)
         for target in _FORMULA_TARGETS:
             if row.has(target) and _looks_like_formula(row.text(target)):
@@ -400,28 +415,39 @@ class _Planner:
             planned.service_values["closed_on_holidays"] = not holidays
         self._validate(row, planned)
         if existing is not None and (
-            existing.pk in self.hub_statuses or existing.pk in self.popup_service_ids
+            existing.pk in self.hub_statuses
+            or existing.pk in self.popup_service_ids
+            or existing.category.slug in HUB_CATEGORIES
         ):
             self._plan_hub(row, planned)
-        elif existing is None and category is not None and category.slug in HUB_CATEGORIES:
+        elif category is not None and category.slug in HUB_CATEGORIES:
+            # Not a registered hub (a new row, or an entry of another kind made a hub): only the
+            # registry makes hubs, so the row is listed and nothing of it is written.
             row.note("category", "hub_new", value=row.text("category") or category.name)
-            planned.action = "hub"
+            planned.action, planned.write = "hub", False
         if row.held:
             planned.action = "hold"
             return planned
-        if planned.action == "hub" and existing is None:
+        if not planned.write:
             return planned
         if planned.action == "hub":
             planned.organization, planned.location = existing.organization, existing.location
         else:
-            planned.organization = self._organization(row, existing)
+            planned.organization = self._organization(row, existing, planned)
             planned.location = self._location(planned.location_values, existing)
             if planned.location.pk is None or planned.location.area_id is None:
                 self._area(row, planned)
-            elif self._area_from_file(row) is not None:
-                planned.location_values["area"] = self._area_from_file(row)
+            elif (area := self._area_from_file(row)) is not None:
+                planned.location_values["area"] = area
+        if row.held:  # the district code or the operator kind just read
+            planned.action = "hold"
+            return planned
         planned.changes = self._changes(planned)
-        if planned.action != "hub":
+        if planned.action == "hub" and (planned.changes or planned.hub_periods is not None):
+            row.note("name", "hub_directory_only", value=planned.name)
+        elif planned.action == "hub":
+            planned.action = "unchanged"
+        else:
             planned.action = "create" if existing is None else ("update" if planned.changes else "unchanged")
         return planned
 
@@ -439,6 +465,11 @@ class _Planner:
         else:
             open_data.pop("種別", None)
         planned.service_values["open_data"] = open_data
+
+    def _same_place(self, name: str, address: str) -> Service | None:
+        if not name or not address:
+            return None
+        return self.services_by_place.get((normalize(name), normalize(address)))
 
     def _existing(self, source_id: str) -> Service | None:
         own = OWN_ID.match(source_id)
@@ -504,6 +535,9 @@ class _Planner:
                 values[field] = flag
         if row.has("拡張_無料"):
             values["is_free"] = row.boolean("拡張_無料")
+        elif row.text("fee"):
+            # A fee column says free or not only when it says so; an empty cell leaves the cost unknown.
+            values["is_free"] = normalize(row.text("fee")) in FREE_WORDS
         if row.text("拡張_状態"):
             status = row.text("拡張_状態")
             choices = {code: code for code in Service.Status.values} | {
@@ -548,10 +582,7 @@ class _Planner:
 
     def _location_values(self, row: _Row, existing: Service | None) -> dict[str, Any]:
         values: dict[str, Any] = {}
-        address = row.text("address")
-        if not address:
-            parts = [row.text(f"keep:所在地_{p}") for p in ("都道府県", "市区町村", "町字", "番地以下")]
-            address = "".join(parts)
+        address = _address_of(row)
         if address:
             values["address"] = address
         elif existing is None:
@@ -606,6 +637,13 @@ class _Planner:
         closes = "" if isinstance(closes, str) and closes.strip() in EMPTY_WORDS else closes
         if not days_text and not str(opens).strip() and not str(closes).strip():
             return [], None
+        if not str(opens).strip() and not str(closes).strip() and re.search(r"\d", notation.fold(days_text)):
+            # Days and times written together in 利用可能曜日 (月～金 9:00～17:00、土 9:00～12:00).
+            try:
+                return notation.parse_schedule(days_text)
+            except notation.NotationError:
+                row.hold("days", "days", value=days_text)
+                return None, None
         try:
             days = notation.parse_days(days_text)
         except notation.NotationError:
@@ -665,7 +703,8 @@ class _Planner:
             area = next((a for town, a in self.towns if town and town in address), None)
         if area is None and values.get("latitude") is not None and self.centres:
             lat, lng = float(values["latitude"]), float(values["longitude"])
-            distance, nearest = min(((lat - a) ** 2 + (lng - b) ** 2, area) for a, b, area in self.centres)
+            distances = [((lat - a) ** 2 + (lng - b) ** 2, nearest) for a, b, nearest in self.centres]
+            distance, nearest = min(distances, key=lambda pair: pair[0])
             if distance <= AREA_NEAR_DEGREES**2:
                 area = nearest
         if area is None:
@@ -680,7 +719,7 @@ class _Planner:
             )
         return self.areas[UNSET_AREA_CODE]
 
-    def _organization(self, row: _Row, existing: Service | None) -> Organization:
+    def _organization(self, row: _Row, existing: Service | None, planned: _Planned) -> Organization:
         name = row.text("organization") or str(row.raw("organization")).strip()
         number = re.sub(r"\D", "", notation.fold(row.text("corporate_number")))
         kind = row.text("拡張_運営種別")
@@ -708,8 +747,13 @@ class _Planner:
             self.organizations_by_name[name] = organization
             if number:
                 self.organizations_by_number[number] = organization
-        elif kind:
-            organization.kind = kind
+        else:
+            # An operator already known: the file may name its kind or give its 法人番号 (written by
+            # the import, shown in the preview; the known operator is never changed while previewing).
+            if kind and kind != organization.kind:
+                planned.organization_values["kind"] = kind
+            if number and not organization.corporate_number:
+                planned.organization_values["corporate_number"] = number
         return organization
 
     def _location(self, values: dict[str, Any], existing: Service | None) -> Location:
@@ -742,6 +786,9 @@ class _Planner:
                 continue
             if old != value:
                 changes.append(self._change(planned, Location, field, old, value))
+        for field, value in planned.organization_values.items():
+            old = getattr(planned.organization, field)
+            changes.append(self._change(planned, Organization, field, old, value))
         if planned.organization is not None and planned.organization.pk != service.organization_id:
             changes.append(
                 self._change(planned, Service, "organization", service.organization, planned.organization)
@@ -782,14 +829,13 @@ class _Planner:
         }
         planned.location_values = {k: v for k, v in planned.location_values.items() if k == "access_notes"}
         planned.category = planned.service.category
-        row.note("name", "hub_directory_only", value=planned.name)
         service = planned.service
         periods, planned.periods = planned.periods, None
-        if (
-            service.pk not in self.hub_statuses
-            or periods is None
-            or periods == self.weekly.get(service.pk, [])
-        ):
+        if periods is None or periods == self.weekly.get(service.pk, []):
+            return
+        if service.pk not in self.hub_statuses:
+            # A 出張ひろば's dates, or a hub-category entry the registry does not hold: not changed here.
+            row.note("days", "hub_directory_only", value=format_weekly(periods))
             return
         hub = Hub.objects.select_related("service__organization").get(service=service)
         errors = hub.rule_errors(

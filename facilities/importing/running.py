@@ -42,8 +42,8 @@ def _run(
     planner = _Planner(mapping)
     report = Report(rows=len(table.rows))
     report.ignored_columns = [c for c in table.header if not mapping.get(c)]
-    for index, cells in enumerate(table.rows):
-        row = planner.read(index + 2, cells, table.header)
+    for index, (number, cells) in enumerate(zip(table.numbers, table.rows, strict=True)):
+        row = planner.read(number, cells, table.header)
         planned = planner.plan(row)
         report.counts[planned.action] += 1
         for bucket, items in (
@@ -53,7 +53,7 @@ def _run(
         ):
             if len(bucket) < REPORT_LIMIT:
                 bucket.extend(items[: REPORT_LIMIT - len(bucket)])
-        writes = planned.action in {"create", "update"} or (planned.action == "hub" and planned.service)
+        writes = planned.write and planned.action in {"create", "update", "hub"}
         if write is not None and writes and not report.counts["hold"]:
             write(planned)
         if progress is not None and (index + 1) % PROGRESS_EVERY == 0:
@@ -122,6 +122,14 @@ def _set_service_values(service: Service, planned: _Planned) -> None:
         service.location = planned.location
 
 
+def _save_organization_values(planned: _Planned) -> None:
+    """What the file adds to an operator already known (its kind, its 法人番号)."""
+    if planned.organization_values:
+        for field, value in planned.organization_values.items():
+            setattr(planned.organization, field, value)
+        planned.organization.save(update_fields=list(planned.organization_values))
+
+
 class _Writer:
     """Writes planned rows: a changed entry at once, new entries in batches of bulk inserts (a
     10,000-row file is a few hundred statements, not tens of thousands; see bench/import_bench.py)."""
@@ -143,6 +151,7 @@ class _Writer:
     def _update(self, planned: _Planned) -> None:
         if planned.organization is not None and planned.organization.pk is None:
             planned.organization.save()
+        _save_organization_values(planned)
         if _set_location_values(planned.location, planned.location_values):
             planned.location.save()
         service = planned.service
@@ -164,6 +173,8 @@ class _Writer:
         batch, self.pending = self.pending, []
         new_organizations = {id(p.organization): p.organization for p in batch if p.organization.pk is None}
         Organization.objects.bulk_create(new_organizations.values())
+        for planned in batch:
+            _save_organization_values(planned)
         new_locations: dict[int, Location] = {}
         for planned in batch:
             if _set_location_values(planned.location, planned.location_values):

@@ -88,3 +88,47 @@ def test_walk_in_referral_booking_and_follow_up(page, specialist, parent):
     page.get_by_role("button", name="完了にする").click()
     assert page.get_by_text("フォローアップを完了にしました。").is_visible()
     assert case.follow_ups.get().done_at is not None
+
+
+def test_duplicate_household_save_anyway_merge_close_and_reopen(page, specialist):
+    """#11.12/#11.14/#11.17 in the browser: the save-time duplicate check, the merge, a closed case
+    without action buttons, and the new pages, each passing axe."""
+    from tests.consultations.factories import CaseFactory, ContactFactory
+
+    site = SiteFactory(service__name="ひろば 利用者支援")
+    Specialist.objects.create(user=specialist, site=site, is_lead=True)
+    first = CaseFactory(site=site, created_by=specialist, guardian__name="山本 さくら")
+    ContactFactory(case=first, specialist=specialist)
+
+    log_in(page, specialist)
+    page.goto("/consultations/log/")
+    page.get_by_label("保護者の氏名").fill("山本さくら")
+    page.get_by_label("電話", exact=True).check()
+    page.get_by_label("育児不安・負担").check()
+    page.get_by_role("button", name="記録する").click()
+    expect(page.get_by_text(f"同じ世帯かもしれないケースがあります（{first.number}）")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="別の世帯なので、このまま保存する").click()
+    page.wait_for_url("**/consultations/cases/*/")
+    second = Case.objects.exclude(pk=first.pk).get()
+
+    page.get_by_role("link", name="重複したケースを統合").click()
+    assert_accessible(page)
+    page.get_by_label("統合するケースの番号").fill(str(first.pk))
+    page.get_by_label("統合すると元に戻せないことを確認しました").check()
+    page.get_by_role("button", name="統合する").click()
+    expect(page.get_by_text(f"ケース {first.number} を統合しました。")).to_be_visible()
+    assert second.contacts.count() == 2
+
+    page.get_by_label("終結の理由").select_option(label="解決・利用につながった")
+    page.get_by_role("button", name="終結する").click()
+    expect(page.get_by_role("button", name="ケースを再開する")).to_be_visible()
+    log_here = page.locator(f'a[href="/consultations/cases/{second.pk}/log/"]')  # not the menu's
+    expect(log_here).to_have_count(0)
+    assert_accessible(page)
+    page.get_by_role("button", name="ケースを再開する").click()
+    expect(log_here).to_be_visible()
+
+    for url in ("/consultations/follow-ups/", "/consultations/supervisor/"):
+        page.goto(url)
+        assert_accessible(page)

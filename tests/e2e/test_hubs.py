@@ -13,7 +13,8 @@ from django.utils import timezone
 from facilities.models import Service
 from hubs import rules
 from hubs.models import Hub
-from hubs.selectors import add_months, month_due
+from hubs.selectors import month_due
+from portal.dates import add_months
 from tests.e2e.conftest import assert_accessible, log_in
 from tests.hubs.factories import (
     AreaFactory,

@@ -148,3 +148,31 @@ def test_dates_western_and_japanese_era():
 )
 def test_city_code_check_digit(code, valid):
     assert notation.city_code_is_valid(code) is valid
+
+
+@pytest.mark.parametrize(
+    ("text", "periods", "holidays"),
+    [
+        ("月～金 9:00～17:00", [(d, dt.time(9), dt.time(17)) for d in range(5)], None),
+        (
+            "月～金 8:30～17:15、土 8:30～12:00",
+            [(d, dt.time(8, 30), dt.time(17, 15)) for d in range(5)] + [(5, dt.time(8, 30), dt.time(12))],
+            None,
+        ),
+        ("平日9時～17時（祝日を除く）", [(d, dt.time(9), dt.time(17)) for d in range(5)], False),
+        (
+            "月、火 9:00～17:00、土 10:00～12:00",
+            [(0, dt.time(9), dt.time(17)), (1, dt.time(9), dt.time(17)), (5, dt.time(10), dt.time(12))],
+            None,
+        ),
+        ("毎日 24時間", [(d, dt.time(0), dt.time(0)) for d in range(7)], None),
+    ],
+)
+def test_days_and_times_in_one_cell(text, periods, holidays):
+    assert notation.parse_schedule(text) == (periods, holidays)
+
+
+@pytest.mark.parametrize("text", ["月～金 9:00～17:00、土曜午前", "月～金、土", "9:00～17:00"])
+def test_days_and_times_in_one_cell_not_understood_are_refused(text):
+    with pytest.raises(NotationError):
+        notation.parse_schedule(text)

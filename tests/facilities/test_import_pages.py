@@ -71,6 +71,7 @@ def test_upload_previews_then_one_button_imports(city_client):
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.DONE
     assert Service.objects.count() == 3
+    assert bytes(batch.data) == b""  # the file is not kept once imported
     assert "登録しました" in response.content.decode()
     # The button does nothing a second time (the batch is no longer a preview).
     city_client.post(reverse("facilities:import_confirm", args=[batch.pk]))
@@ -107,6 +108,7 @@ def test_a_nursery_map_csv_goes_through_the_column_mapping_once(city_client):
     html = response.content.decode()
     assert "列の対応" in html
     assert 'value="latitude" selected' in html  # "lat" guessed, for the clerk to confirm
+    assert "例: 35.670000" in html  # the file's own values next to each column
     mapping = {
         "column_0": "name",
         "column_1": "category",
@@ -129,7 +131,9 @@ def test_a_nursery_map_csv_goes_through_the_column_mapping_once(city_client):
     assert (service.min_age_months, service.max_age_months) == (0, 72)
     assert ColumnMapping.objects.count() == 1
     upload(city_client, NURSERY_MAP, "nursery-map-2.csv")  # same header: no mapping step again
-    assert ImportBatch.objects.latest("pk").status == ImportBatch.Status.PREVIEW
+    again = ImportBatch.objects.latest("pk")
+    assert again.status == ImportBatch.Status.PREVIEW
+    assert again.report["counts"]["unchanged"] == 1  # no ID column: found again by name and address
 
 
 def test_a_mapping_without_a_name_column_is_refused_with_a_message(city_client):
@@ -244,3 +248,75 @@ def test_directory_api_after_hsds_is_paginated_and_hides_hidden_entries(client, 
     assert page2["size"] == 5 and page2["last_page"]
     hidden = Service.objects.get(name="非公開")
     assert client.get(reverse("facilities:api_service", args=[hidden.pk])).status_code == 404
+    organizations = json.loads(client.get(reverse("facilities:api_organizations")).content)
+    assert organizations["total_items"] == 55  # the factory gives each service its own operator
+    assert hidden.organization.name not in {o["name"] for o in organizations["contents"]}
+    locations = json.loads(client.get(reverse("facilities:api_locations")).content)
+    assert locations["total_items"] == 55 and locations["contents"][0]["addresses"][0]["country"] == "JP"
+
+
+def test_a_standard_layout_has_no_mapping_step(city_client):
+    upload(city_client, csv_bytes(current_table([NURSERY])))
+    batch = ImportBatch.objects.get()
+    response = city_client.get(reverse("facilities:import_columns", args=[batch.pk]))
+    assert response.status_code == 302 and not ColumnMapping.objects.exists()
+    assert (
+        "列の対応を見直す"
+        not in city_client.get(reverse("facilities:import_batch", args=[batch.pk])).content.decode()
+    )
+
+
+def test_an_unexpected_failure_shows_a_message_not_a_traceback(city_client, monkeypatch):
+    from facilities import importing
+
+    def broken(**kwargs):
+        raise RuntimeError("KeyError: 'secret internals'")
+
+    monkeypatch.setattr(importing, "check_file", broken)
+    html = upload(city_client, csv_bytes(current_table([NURSERY]))).content.decode()
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.FAILED
+    assert "ファイルを最後まで処理できませんでした" in html and "secret internals" not in html
+    city_client.cookies["django_language"] = "en"
+    english = city_client.get(reverse("facilities:import_batch", args=[batch.pk])).content.decode()
+    assert "could not be processed" in english
+
+
+def _wait_for(batch: ImportBatch, status: str, seconds: float = 90) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        batch.refresh_from_db()
+        if batch.status == status:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"batch still {batch.status}, {batch.message}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_of_thousands_of_rows_runs_as_a_job_on_a_real_worker(real_celery_worker, client, city_staff):
+    client.force_login(city_staff)
+    rows = [{**NURSERY, "ID": f"hoiku-{i}", "名称": f"さくら保育園{i}"} for i in range(2000)]
+    upload(client, csv_bytes(current_table(rows)), "big.csv")
+    batch = ImportBatch.objects.get()
+    _wait_for(batch, ImportBatch.Status.PREVIEW)
+    assert batch.report["counts"]["create"] == 2000 and Service.objects.count() == 0
+    client.post(reverse("facilities:import_confirm", args=[batch.pk]))
+    _wait_for(batch, ImportBatch.Status.DONE)
+    assert Service.objects.count() == 2000
+
+
+def test_control_characters_do_not_break_the_xlsx_export(city_client):
+    ServiceFactory(name="ひろば\x0bなかよし", remarks="改行\x0cなし")
+    response = city_client.get(reverse("facilities:export_xlsx"))
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+
+
+def test_the_api_and_the_open_data_file_do_not_query_per_entry(client, db, django_assert_max_num_queries):
+    for i in range(30):
+        ServiceFactory(name=f"ひろば{i:02d}")
+    with django_assert_max_num_queries(8):
+        client.get(reverse("facilities:api_services"))
+    with django_assert_max_num_queries(8):
+        client.get(reverse("facilities:open_data_csv"))

@@ -15,7 +15,8 @@ from hubs import rules, services
 from hubs.city import fiscal_year_of
 from hubs.models import Hub, HubTransition, MonthlyReport
 from hubs.rules import COLLABORATIVE, GENERAL
-from hubs.selectors import add_months, overdue_reports
+from hubs.selectors import overdue_reports
+from portal.dates import add_months
 from tests.hubs.factories import HubFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from hubs.models import Hub, HubStaffAccount, MonthlyReport, PopupPlaza
-from hubs.selectors import add_months, overdue_reports
+from hubs.selectors import overdue_reports
+from portal.dates import add_months
 
 pytestmark = pytest.mark.django_db
 

@@ -423,3 +423,11 @@ def test_the_form_cites_the_document_its_rules_come_from(city_client):
     body = city_client.get(reverse("hubs:register")).content.decode()
     source = rules.in_force().source
     assert source.title in body and source.notice in body
+
+
+def test_the_forms_default_button_is_its_own_submit_not_add_a_row(city_client):
+    """Enter in a text field presses the first submit button: it must register, not add a row."""
+    body = city_client.get(reverse("hubs:register")).content.decode()
+    form = body[body.index('<form method="post"') :]
+    first_button = form[form.index("<button") : form.index("</button>")]
+    assert 'type="submit"' in first_button and "name=" not in first_button and "登録する" in first_button

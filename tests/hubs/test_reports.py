@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +15,7 @@ from hubs.city import fiscal_year_of
 from hubs.forms import ReportForm
 from hubs.models import Hub, MonthlyReport, PopupPlaza
 from hubs.prefill import booked_attendance, report_prefill
-from hubs.selectors import add_months
+from portal.dates import FLOOR, add_months
 from tests.hubs.factories import HubFactory
 
 pytestmark = pytest.mark.django_db
@@ -287,3 +288,17 @@ def test_every_count_of_the_model_is_declared_once_and_drives_form_detail_and_cs
     ).content.decode()
     for name in declared:
         assert str(MonthlyReport.label(name)) in detail and str(MonthlyReport.label(name)) in csv_text
+
+
+def test_a_report_for_a_month_before_any_record_is_refused(staff_client, own_hub):
+    for too_early in (add_months(FLOOR, -1), dt.date(1, 1, 1)):
+        assert staff_client.post(url(own_hub, too_early), {**FIELDS, "submit": "1"}).status_code == 404
+    report = MonthlyReport(
+        hub=own_hub, month=add_months(FLOOR, -1), **{k: v for k, v in FIELDS.items() if k != "note"}
+    )
+    with pytest.raises(ValidationError, match=f"{FLOOR:%Y-%m} より前の月"):
+        report.full_clean()  # the model refuses it on every path (admin, imports)
+    assert not MonthlyReport.objects.exists()
+    picked = staff_client.get(reverse("hubs:report_list", args=[own_hub.pk]), {"month": "0001-01"})
+    assert picked.status_code == 400 and f"{FLOOR:%Y-%m} より前の月" in picked.content.decode()
+    assert staff_client.post(url(own_hub, FLOOR), as_recorded(own_hub, FLOOR, save="1")).status_code == 302
