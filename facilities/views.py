@@ -21,13 +21,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from facilities.forms import SearchForm, SearchMissForm
 from facilities.models import SearchMiss, Service, Situation, SpecialHours, WeeklyHours
-from facilities.search import (
-    SEARCH_DATA_FIELDS,
-    consultation_contacts,
-    find_services,
-    km,
-    priced_for_text_checks,
-)
+from facilities.search import consultation_contacts, find_services, km, priced_for_text_checks
+from facilities.search_data import SEARCH_DATA_FIELDS
 from facilities.services import search_miss_add_situation_word, search_miss_add_synonym, search_miss_record
 from facilities.urgent import NATIONAL_LINES, needs_urgent_help
 from portal.i18n import in_english

@@ -19,6 +19,7 @@ from facilities.models import (
     Service,
     WeeklyHours,
 )
+from facilities.search_data import set_search_data
 from facilities.text import reading_of
 
 
@@ -168,8 +169,6 @@ class _Writer:
             _propose_hub_schedule(service, planned.hub_periods, by=self.by, filename=self.filename)
 
     def flush(self) -> None:
-        from facilities.search import set_search_data
-
         batch, self.pending = self.pending, []
         new_organizations = {id(p.organization): p.organization for p in batch if p.organization.pk is None}
         Organization.objects.bulk_create(new_organizations.values())

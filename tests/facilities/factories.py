@@ -6,7 +6,7 @@ import factory
 from django.db import connection
 
 from facilities.models import Area, Category, Location, Organization, Service, SpecialHours, WeeklyHours
-from facilities.search import merge_pending_grams
+from facilities.search_data import merge_pending_grams
 from facilities.text import grams, normalize
 
 
