@@ -710,7 +710,8 @@ class ImportBatch(models.Model):
     @property
     def problem(self) -> str:
         """The failure in the active language (FILE_PROBLEMS), or "" when the batch did not fail."""
-        from facilities.importing import FileProblem
+        # Imported here: loading the importer package imports these models.
+        from facilities.importing.problems import FileProblem
 
         if not self.message:
             return ""

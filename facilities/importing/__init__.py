@@ -15,16 +15,7 @@ Hub rows never bypass the hub registry (hubs.services): see ``_plan_hub``.
 
 from __future__ import annotations
 
-from facilities.importing.files import (
-    FILE_PROBLEMS,
-    MAX_BYTES,
-    MAX_CELL_CHARS,
-    MAX_ROWS,
-    FileProblem,
-    Table,
-    decode,
-    read_table,
-)
+from facilities.importing.files import MAX_BYTES, MAX_CELL_CHARS, MAX_ROWS, Table, decode, read_table
 from facilities.importing.layouts import (
     CURRENT_LAYOUT,
     EARLIER_NAMES,
@@ -41,6 +32,7 @@ from facilities.importing.layouts import (
     standard_mapping,
 )
 from facilities.importing.planning import REASONS, UNSET_AREA_CODE, Report, organization_kind, reason_text
+from facilities.importing.problems import FILE_PROBLEMS, FileProblem
 from facilities.importing.running import ImportRefused, check_file, import_file
 
 __all__ = [
