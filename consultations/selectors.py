@@ -28,6 +28,7 @@ from consultations.models import (
 from facilities.models import Service
 from facilities.search import search_services
 from facilities.text import normalize
+from portal import dates
 from portal.models import Role
 from portal.spreadsheets import write_csv
 
@@ -221,13 +222,8 @@ def case_timeline(case: Case) -> list[tuple[dt.datetime, str, object]]:
 def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """[start, end) of a calendar month in local time."""
     tz = timezone.get_current_timezone()
-    first = month.replace(day=1)
-    following = (first + dt.timedelta(days=32)).replace(day=1)
+    first, following = dates.first_of_month(month), dates.next_month(month)
     return dt.datetime.combine(first, dt.time.min, tz), dt.datetime.combine(following, dt.time.min, tz)
-
-
-def previous_month(day: dt.date) -> dt.date:
-    return (day.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 
 @dataclass
@@ -352,7 +348,7 @@ def monthly_report(*, month: dt.date, site: UserSupportSite | None = None) -> Mo
             [(str(need), unmet[need.pk]) for need in needs if unmet.get(need.pk)],
         ),
     ]
-    return MonthlyReport(month=month.replace(day=1), site=site, sections=sections)
+    return MonthlyReport(month=dates.first_of_month(month), site=site, sections=sections)
 
 
 # --- Booking for a family (facilities.bookings) ------------------------------------------------------

@@ -30,7 +30,7 @@ from consultations.models import (
     UserSupportSite,
 )
 from consultations.services import Household
-from portal import audit
+from portal import audit, dates
 from portal.audit import Origin, get_or_refuse
 from portal.models import AuditEntry, Role
 from portal.permissions import parent_required, role_required
@@ -570,7 +570,7 @@ def _report_from_request(request: HttpRequest) -> tuple[forms.ReportFilterForm, 
     else:
         own_site = _site(request)
         sites = None
-    default_month = selectors.previous_month(timezone.localdate())
+    default_month = dates.previous_month(timezone.localdate())
     form = forms.ReportFilterForm(request.GET or None, sites=sites, initial={"month": default_month})
     month, site = default_month, own_site
     if form.is_bound and form.is_valid():

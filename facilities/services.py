@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from facilities.models import SearchMiss, Situation, Synonym
+from portal.dates import first_of_month
 
 # A query that may carry personal data is not kept: four digits in a row (a phone number, an address)
 # or a mail address.
@@ -34,7 +35,7 @@ def search_miss_record(*, query: str, today: dt.date) -> None:
     words = miss_query(query)
     if not words:
         return
-    month = today.replace(day=1)
+    month = first_of_month(today)
     with transaction.atomic():
         updated = SearchMiss.objects.filter(month=month, query=words).update(count=F("count") + 1)
         if updated:

@@ -25,6 +25,7 @@ from facilities.search import consultation_contacts, find_services, km, priced_f
 from facilities.search_data import SEARCH_DATA_FIELDS
 from facilities.services import search_miss_add_situation_word, search_miss_add_synonym, search_miss_record
 from facilities.urgent import NATIONAL_LINES, needs_urgent_help
+from portal.dates import first_of_month
 from portal.i18n import in_english
 from portal.permissions import city_staff_required
 
@@ -281,7 +282,7 @@ def situation_list() -> list[Situation]:
 def search_misses(request: HttpRequest) -> HttpResponse:
     """見つからなかった検索: this month's queries whose words together found nothing, most frequent first;
     from each, a synonym or a こんなときは word in one step."""
-    month = timezone.localdate().replace(day=1)
+    month = first_of_month(timezone.localdate())
     misses = list(SearchMiss.objects.filter(month=month)[:MISSES_SHOWN])
     forms = {
         miss.query: SearchMissForm(initial={"query": miss.query}, prefix=f"m{miss.pk}") for miss in misses

@@ -468,10 +468,6 @@ def days_of(special_hours) -> list[rules.PopupDay]:
     return [rules.PopupDay(s.date, s.opens_at, s.closes_at) for s in special_hours if not s.is_closed]
 
 
-def first_of_month(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
 @dataclass(frozen=True)
 class ReportGroup:
     """One group of a monthly report's counts: a fieldset of the form, a block of the detail page."""
@@ -594,8 +590,8 @@ class MonthlyReport(models.Model):
         errors: dict[str, list] = {}
         if self.month:
             if self.month.day != 1:
-                self.month = first_of_month(self.month)
-            if self.month > first_of_month(timezone.localdate()):
+                self.month = dates.first_of_month(self.month)
+            if self.month > dates.first_of_month(timezone.localdate()):
                 # Not tied to the month field: the report form shows the month, it does not edit it.
                 errors[NON_FIELD_ERRORS] = [_("まだ来ていない月の報告は作れません。")]
             elif self.month < dates.FLOOR:
@@ -616,5 +612,4 @@ def month_too_early() -> str:
 
 
 def _days_in_month(month: dt.date) -> int:
-    following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return (following - month).days
+    return (dates.next_month(month) - month).days

@@ -39,7 +39,7 @@ from hubs.forms import (
     schedule_formsets,
     staff_from,
 )
-from hubs.models import Hub, HubChangeRequest, MonthlyReport, PopupPlaza, first_of_month, month_too_early
+from hubs.models import Hub, HubChangeRequest, MonthlyReport, PopupPlaza, month_too_early
 from hubs.prefill import Difference, recorded_differences, report_prefill
 from portal import dates
 from portal.models import Role
@@ -379,7 +379,7 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
         month = form.cleaned_data["month"]
         if month < dates.FLOOR:
             form.add_error("month", month_too_early())
-        elif month <= first_of_month(timezone.localdate()):
+        elif month <= dates.first_of_month(timezone.localdate()):
             return redirect("hubs:report_edit", pk=hub.pk, year=month.year, month=month.month)
         else:
             form.add_error("month", _("まだ来ていない月の報告は作れません。"))
