@@ -11,7 +11,7 @@ one ``@register``-ed class here plus its tests: the field's choices come from th
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar, Protocol
 
 from django.utils import formats, timezone
 from django.utils.functional import Promise
@@ -22,8 +22,27 @@ from facilities.models import age_range_text, age_text
 from portal.dates import add_months
 from portal.models import Role
 
-if TYPE_CHECKING:
-    from facilities.bookings.models import Child, Session
+
+# What a policy reads and sets on a session and a child (``facilities.bookings.models.Session`` and
+# ``Child``): the models import this module for the kinds' choices, so it names no model itself.
+class Session(Protocol):
+    capacity: int
+    min_age_months: int | None
+    max_age_months: int | None
+    for_pregnant: bool
+
+    @property
+    def date(self) -> dt.date: ...
+
+
+class Child(Protocol):
+    nickname: str
+    is_pregnancy: bool
+    birth_date: dt.date | None
+    due_date: dt.date | None
+
+    def age_months_on(self, day: dt.date) -> int | None: ...
+
 
 _POLICIES: dict[str, SessionKindPolicy] = {}
 
