@@ -18,7 +18,7 @@ OVERDUE_WINDOW_MONTHS = 12
 
 
 def hub_for_staff(user) -> Hub | None:
-    """The hub a hub-staff user works for (None for anyone else). Booking rosters use it to authorise."""
+    """The hub a hub-staff user works for (None for anyone else)."""
     if not getattr(user, "is_authenticated", False) or user.role != Role.HUB_STAFF or not user.is_active:
         return None
     return Hub.objects.filter(staff_accounts__user=user).select_related("service").first()

@@ -11,17 +11,19 @@ from django.utils import timezone
 
 from facilities.bookings.models import Booking, Child, Session
 from facilities.models import Service
-from hubs.selectors import hub_for_staff
 from portal.models import Role, User
 
 
 def hub_staff_service_ids(user: User) -> models.QuerySet:
     """The services whose sessions a hub staff member runs (拠点職員の担当): their hub's own entry
     and its 出張ひろば entries."""
-    hub = hub_for_staff(user)
-    if hub is None:
+    # Through the hub staff account (hubs.HubStaffAccount, one hub per user), so 予約 does not
+    # depend on the hub registry that depends on it.
+    if not user.is_authenticated or user.role != Role.HUB_STAFF or not user.is_active:
         return Service.objects.none().values("id")
-    return Service.objects.filter(models.Q(hub=hub) | models.Q(popup_plaza__hub=hub)).values("id")
+    return Service.objects.filter(
+        models.Q(hub__staff_accounts__user=user) | models.Q(popup_plaza__hub__staff_accounts__user=user)
+    ).values("id")
 
 
 def manageable_services(user: User) -> models.QuerySet[Service]:
