@@ -193,6 +193,11 @@ class Hub(models.Model):
         }
         return {section for section, unchanged in same.items() if unchanged}
 
+    def weekly_schedule_errors(self, weekly: list[tuple[int, dt.time, dt.time]]) -> list[ValidationError]:
+        """The hub rules for a proposed weekly schedule, as (weekday, opens, closes) rows from a file
+        (一括登録), with the staff as stored."""
+        return self.rule_errors(periods=[rules.Period(*row) for row in weekly])
+
     def rule_errors(
         self, *, periods=None, staff_counts: tuple[int, int] | None = None, recheck_all: bool = False
     ) -> list[ValidationError]:

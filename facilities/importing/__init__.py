@@ -10,7 +10,7 @@ unchanged / held, with each held cell's row, column, value and reason) without w
 does it for real in one transaction, and refuses whole while any row is held. Notations (曜日, 時刻,
 受入年齢, 座標) are read by ``facilities.notation``; what it cannot read is held, never guessed.
 
-Hub rows never bypass the hub registry (hubs.services): see ``_plan_hub``.
+Hub rows never bypass the hub registry: see ``_plan_hub`` and ``facilities.importing.signals``.
 """
 
 from __future__ import annotations
