@@ -26,6 +26,7 @@ from facilities.search_data import SEARCH_DATA_FIELDS
 from facilities.services import search_miss_add_situation_word, search_miss_add_synonym, search_miss_record
 from facilities.urgent import NATIONAL_LINES, needs_urgent_help
 from portal.dates import first_of_month
+from portal.forms import add_validation_errors
 from portal.i18n import in_english
 from portal.permissions import city_staff_required
 
@@ -309,6 +310,6 @@ def _add_from_miss(form: SearchMissForm) -> bool:
         else:
             search_miss_add_situation_word(query=data["query"], situation=data["situation"])
     except ValidationError as error:
-        form.add_error(None, error)
+        add_validation_errors(form, error)
         return False
     return True
