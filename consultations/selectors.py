@@ -248,8 +248,10 @@ class Section:
 
 
 @dataclass
-class MonthlyReport:
-    """月次報告: what a site (or the whole city, ``site`` None) did in one month. Only counts."""
+class SiteMonthlyReport:
+    """利用者支援事業の月次報告: what a site (or the whole city, ``site`` None) did in one month, counted
+    from the case records. Only counts. Not stored: the hub registry's stored, filed report is
+    ``hubs.models.MonthlyReport``."""
 
     month: dt.date
     site: UserSupportSite | None
@@ -274,7 +276,7 @@ class MonthlyReport:
         return buffer.getvalue()
 
 
-def monthly_report(*, month: dt.date, site: UserSupportSite | None = None) -> MonthlyReport:
+def monthly_report(*, month: dt.date, site: UserSupportSite | None = None) -> SiteMonthlyReport:
     """Count the month's consultations. Reads no names or notes, so anonymized cases count the same."""
     start, end = month_bounds(month)
     contacts = Contact.objects.filter(contacted_at__gte=start, contacted_at__lt=end)
@@ -348,7 +350,7 @@ def monthly_report(*, month: dt.date, site: UserSupportSite | None = None) -> Mo
             [(str(need), unmet[need.pk]) for need in needs if unmet.get(need.pk)],
         ),
     ]
-    return MonthlyReport(month=dates.first_of_month(month), site=site, sections=sections)
+    return SiteMonthlyReport(month=dates.first_of_month(month), site=site, sections=sections)
 
 
 # --- Booking for a family (facilities.bookings) ------------------------------------------------------

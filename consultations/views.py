@@ -556,7 +556,7 @@ def erasures(request: HttpRequest) -> HttpResponse:
 # --- Statistics (specialists: own site; city staff: every site and city-wide) -----------------------
 
 
-def _report_from_request(request: HttpRequest) -> tuple[forms.ReportFilterForm, selectors.MonthlyReport]:
+def _report_from_request(request: HttpRequest) -> tuple[forms.ReportFilterForm, selectors.SiteMonthlyReport]:
     if request.user.role == Role.CITY_STAFF:
         sites = UserSupportSite.objects.select_related("service")
         own_site = None
