@@ -14,7 +14,7 @@ from portal.models import OutgoingMail, Role, User
 
 
 def category(slug: str) -> Category:
-    """A seeded category; transactional tests flush the seed, so it is recreated when missing."""
+    """A seeded category; transactional tests flush the migration-seeded rows, so it is recreated when missing."""
     return Category.objects.get_or_create(slug=slug, defaults={"name": slug})[0]
 
 
