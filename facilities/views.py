@@ -52,6 +52,20 @@ class CappedPaginator(Paginator):
         return self.count > self.object_list.cap
 
 
+def _hours_prefetch(today: dt.date, *, days: int) -> tuple[str, Prefetch]:
+    """The opening hours a page shows: the weekly hours, and the special dates from yesterday to
+    ``days`` ahead."""
+    return (
+        "weekly_hours",
+        Prefetch(
+            "special_hours",
+            queryset=SpecialHours.objects.filter(
+                date__gte=today - dt.timedelta(days=1), date__lte=today + dt.timedelta(days=days)
+            ),
+        ),
+    )
+
+
 def _visible_service(pk: int) -> Service:
     """A service parents may see, with what its page shows; 404 for hidden or ended entries."""
     today = timezone.localdate()
@@ -59,16 +73,7 @@ def _visible_service(pk: int) -> Service:
         Service.objects.visible_to_parents()
         .defer(*SEARCH_DATA_FIELDS)
         .select_related("category__parent", "organization", "location__area")
-        .prefetch_related(
-            "weekly_hours",
-            Prefetch(
-                "special_hours",
-                queryset=SpecialHours.objects.filter(
-                    date__gte=today - dt.timedelta(days=1),
-                    date__lte=today + dt.timedelta(days=EXCEPTION_DAYS),
-                ),
-            ),
-        )
+        .prefetch_related(*_hours_prefetch(today, days=EXCEPTION_DAYS))
     )
     return get_object_or_404(services, pk=pk)
 
@@ -94,16 +99,7 @@ def search(request: HttpRequest) -> HttpResponse:
         return (
             services.defer(*SEARCH_DATA_FIELDS, "description", "description_en")
             .annotate(summary=Left(summary_source, SUMMARY_CHARS + 1))
-            .prefetch_related(
-                "weekly_hours",
-                Prefetch(
-                    "special_hours",
-                    queryset=SpecialHours.objects.filter(
-                        date__gte=today - dt.timedelta(days=1),
-                        date__lte=today + dt.timedelta(days=NEXT_OPENING_DAYS),
-                    ),
-                ),
-            )
+            .prefetch_related(*_hours_prefetch(today, days=NEXT_OPENING_DAYS))
         )
 
     with priced_for_text_checks():
