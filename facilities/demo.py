@@ -150,6 +150,17 @@ def _time(value: str) -> dt.time:
     return dt.time.fromisoformat(value)
 
 
+# English the city gives for some entries (Service.name_en / description_en); the others show the
+# Japanese on English pages, as a real city's list would.
+# fmt: off
+ENGLISH = {
+    "子育てコンシェルジュ（市役所）": ("Childcare Concierge (City Hall)", "We help you find the right nursery, temporary care or other service. Book a time to talk without waiting."),
+    "一時預かり すくすくルーム": ("Temporary Care Sukusuku Room", "We look after your child while you go to hospital, take a break, or attend a wedding or funeral."),
+    "乳幼児健診・育児相談": ("Child Health Checkups and Parenting Advice", "Checkups at 4 months, 1 year 6 months and 3 years, and advice from public-health nurses and dietitians. When parenting feels too much or you cannot sleep, please talk to us."),
+}
+# fmt: on
+
+
 def seed(out) -> None:
     areas = {
         code: Area.objects.update_or_create(
@@ -215,6 +226,9 @@ def seed(out) -> None:
                 "closed_on_holidays": category not in OPEN_ON_HOLIDAYS,
             },
         )
+        if name in ENGLISH:
+            service.name_en, service.description_en = ENGLISH[name]
+            service.save(update_fields=["name_en", "description_en"])
         if was_created:
             created += 1
             WeeklyHours.objects.bulk_create(

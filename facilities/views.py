@@ -24,10 +24,10 @@ from facilities.models import SearchMiss, Service, Situation, SpecialHours, Week
 from facilities.search import consultation_contacts, find_services, km, priced_for_text_checks
 from facilities.search_data import SEARCH_DATA_FIELDS
 from facilities.services import search_miss_add_situation_word, search_miss_add_synonym, search_miss_record
-from facilities.urgent import NATIONAL_LINES, needs_urgent_help
+from facilities.urgent import needs_urgent_help
 from portal.dates import first_of_month
 from portal.forms import add_validation_errors
-from portal.i18n import in_english
+from portal.i18n import in_english, localized
 from portal.permissions import city_staff_required
 
 PAGE_SIZE = 20
@@ -119,7 +119,7 @@ def search(request: HttpRequest) -> HttpResponse:
         services.sort(key=lambda service: not service.open_now)
     markers = [
         {
-            "name": s.name,
+            "name": localized(s),
             "url": s.get_absolute_url(),
             "lat": float(s.location.latitude),
             "lng": float(s.location.longitude),
@@ -135,8 +135,6 @@ def search(request: HttpRequest) -> HttpResponse:
         "services": services,
         "situation": situation,
         "urgent": urgent,
-        "national_lines": NATIONAL_LINES,
-        "city_after_hours_phone": settings.CITY_AFTER_HOURS_PHONE,
         "markers": markers,
         "query_string": _without_page(request),
         "count_cap": COUNT_CAP,
@@ -235,8 +233,8 @@ def _json_ld(request: HttpRequest, service: Service) -> dict:
     data: dict = {
         "@context": "https://schema.org",
         "@type": "Place",
-        "name": service.name,
-        "description": service.description,
+        "name": localized(service),
+        "description": localized(service, "description"),
         "url": request.build_absolute_uri(service.get_absolute_url()),
         "address": {
             "@type": "PostalAddress",

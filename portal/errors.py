@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
+
+from portal.i18n import city_name
 
 logger = logging.getLogger(__name__)
 
@@ -78,9 +79,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """Rendered without the request: no context processor, no database, nothing that can fail again."""
     title, message = TEXTS[500]
     try:
-        body = render_to_string(
-            "error.html", {"title": title, "message": message, "city_name": settings.CITY_NAME}
-        )
+        body = render_to_string("error.html", {"title": title, "message": message, "city_name": city_name()})
     except Exception:  # the layout itself is broken: still answer, in both languages
         logger.exception("The 500 page could not be rendered")
         body = '<!DOCTYPE html><title>Error</title><p>システムでエラーが発生しました。 / A system error occurred.</p><p><a href="/">ホーム / Home</a></p>'

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from facilities.models import Area
-from facilities.urgent import NATIONAL_LINES, is_late
+from facilities.urgent import is_late
 from portal.forms import AccountDeleteForm, AccountForm
 from portal.permissions import parent_required, staff_required
 from portal.services import account_delete
@@ -23,12 +23,7 @@ from portal.services import account_delete
 
 def home(request: HttpRequest) -> HttpResponse:
     """ホーム: a search box, the three ways in, and the situations; late at night the help lines."""
-    context = {
-        "urgent": is_late(timezone.localtime()),
-        "national_lines": NATIONAL_LINES,
-        "city_after_hours_phone": settings.CITY_AFTER_HOURS_PHONE,
-    }
-    return render(request, "portal/home.html", context)
+    return render(request, "portal/home.html", {"urgent": is_late(timezone.localtime())})
 
 
 @login_required

@@ -4,8 +4,10 @@ import datetime as dt
 import unicodedata
 
 from django import template
+from django.conf import settings
 
 from facilities.models import Situation, hours_text
+from facilities.urgent import NATIONAL_LINES
 
 register = template.Library()
 
@@ -14,6 +16,16 @@ register = template.Library()
 def situation_cards() -> dict:
     """The こんなときは cards, for pages of other apps (the home page)."""
     return {"situations": list(Situation.objects.prefetch_related("categories"))}
+
+
+@register.inclusion_tag("facilities/_urgent_help.html", takes_context=True)
+def urgent_help(context) -> dict:
+    """いますぐ相談したいとき: the national lines and the city's after-hours line (when it gave one)."""
+    return {
+        "national_lines": NATIONAL_LINES,
+        "city_after_hours_phone": settings.CITY_AFTER_HOURS_PHONE,
+        "city_name": context.get("city_name"),
+    }
 
 
 @register.filter

@@ -27,8 +27,8 @@ def test_search_in_hiragana_then_filter_by_age_then_open_a_service(page, demo_ci
     page.wait_for_url(re.compile(r"q=%E3%81%84"))  # htmx pushed the query into the URL
     results = page.locator("#results")
     results.get_by_role("heading", name="3件みつかりました").wait_for()
-    assert results.get_by_role("link", name="一時預かり すくすくルーム").is_visible()
-    assert results.get_by_role("link", name="百舌鳥保育園 一時保育").is_visible()
+    assert results.get_by_role("link", name="一時預かり すくすくルーム", exact=True).is_visible()
+    assert results.get_by_role("link", name="百舌鳥保育園 一時保育", exact=True).is_visible()
 
     # 80 months: too old for 百舌鳥保育園 一時保育 (under 72), still within すくすくルーム (under 84).
     page.locator("summary", has_text="絞り込み").click()
@@ -36,12 +36,12 @@ def test_search_in_hiragana_then_filter_by_age_then_open_a_service(page, demo_ci
     page.get_by_label("お子さんの月齢（か月）").dispatch_event("change")
     page.wait_for_url(re.compile(r"age_months=80"))
     results.get_by_role("heading", name="2件みつかりました").wait_for()
-    assert not results.get_by_role("link", name="百舌鳥保育園 一時保育").count()
+    assert not results.get_by_role("link", name="百舌鳥保育園 一時保育", exact=True).count()
     assert "q=%E3%81%84" in page.url  # the URL keeps the query, so it can be shared
     page.screenshot(path="/tmp/e2e_search.png", full_page=True)
     assert_accessible(page)
 
-    results.get_by_role("link", name="一時預かり すくすくルーム").click()
+    results.get_by_role("link", name="一時預かり すくすくルーム", exact=True).click()
     page.wait_for_url(re.compile(r"/services/\d+/$"))
     assert page.get_by_role("heading", level=1).inner_text() == "一時預かり すくすくルーム"
     assert page.get_by_role("heading", name=re.compile("きょう")).is_visible()
@@ -54,6 +54,6 @@ def test_situation_cards_on_home_lead_to_results_without_javascript(browser, liv
     page = context.new_page()
     page.goto("/")
     page.get_by_role("link", name="子どもの発達が気になる", exact=True).click()
-    assert page.get_by_role("link", name="児童発達支援 めばえ教室").is_visible()
-    assert page.get_by_role("link", name="みどり障害児相談支援センター").is_visible()
+    assert page.get_by_role("link", name="児童発達支援 めばえ教室", exact=True).is_visible()
+    assert page.get_by_role("link", name="みどり障害児相談支援センター", exact=True).is_visible()
     context.close()

@@ -3,15 +3,18 @@ the person to where they were."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from consultations.models import ConsultationRequest
 from facilities.bookings.models import Booking, Child
+from facilities.bookings.selectors import due_notices
 from portal.models import User
 from portal.services import account_delete
 from tests.bookings.factories import BookingFactory, ChildFactory, SessionFactory, in_days
@@ -156,3 +159,17 @@ def test_sign_up_without_a_name_says_so_and_keeps_the_email(client):
     assert "display_name" in response.context["form"].errors
     assert 'value="noname@example.test"' in response.content.decode()
     assert not User.objects.filter(email="noname@example.test").exists()
+
+
+def test_a_parent_who_turned_reminders_off_on_the_account_page_gets_none(client, parent):
+    start = timezone.now() + dt.timedelta(hours=20)
+    tomorrow = SessionFactory(starts_at=start, ends_at=start + dt.timedelta(hours=1))
+    booked = timezone.now() - dt.timedelta(days=3)
+    quiet = BookingFactory(
+        session=tomorrow, child=ChildFactory(parent=parent), created_at=booked, sent={"confirmation": booked}
+    )
+    other = BookingFactory(session=tomorrow, created_at=booked, sent={"confirmation": booked})
+    client.force_login(parent)
+    client.post(ACCOUNT, {"display_name": "保護者 一郎", "language": "ja"})  # the box left unticked
+    reminders = [pk for pk, kind in due_notices() if kind == "reminder"]
+    assert reminders == [other.pk] and quiet.pk not in reminders

@@ -3,21 +3,18 @@
 
 from __future__ import annotations
 
-import io
 import re
 from html.parser import HTMLParser
 
-import pytest
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 
-from facilities.bookings import demo as bookings_demo
-from facilities.bookings.models import Session
+from facilities.bookings.models import Child, Session
 from facilities.models import Area, Category, Location, Organization, Service, Situation, SpecialHours
-from portal import demo as portal_demo
 from portal.i18n import city_name, localized
-from tests.bookings.factories import BookingFactory, ChildFactory
+from portal.models import User
+from tests.facilities.factories import ServiceFactory
 
 # Kana (not the middle dot), kanji and Japanese quotation marks. (Separators such as ・、（） between
 # English words remain in some templates: a known gap, docs/phone.md.)
@@ -96,6 +93,8 @@ def _proper_names() -> list[str]:
     names |= set(Session.objects.values_list("title", flat=True))
     names |= set(Session.objects.values_list("place", flat=True))
     names |= set(SpecialHours.objects.values_list("note", flat=True))
+    names |= set(Child.objects.values_list("nickname", flat=True))
+    names |= set(User.objects.values_list("display_name", flat=True))
     return sorted((n for n in names if n), key=len, reverse=True)
 
 
@@ -108,28 +107,15 @@ def japanese_ui_text(html: str, names: list[str]) -> list[str]:
     return sorted(set(JAPANESE.findall(text)))
 
 
-@pytest.fixture
-def english_city(db, parent):
-    from facilities import demo as facilities_demo
-
-    portal_demo.seed(io.StringIO())
-    facilities_demo.seed(io.StringIO())
-    bookings_demo.seed(io.StringIO())
-    child = ChildFactory(parent=parent, nickname="Sora")
-    session = Session.objects.filter(service__bookable_online=True).order_by("starts_at").first()
-    BookingFactory(session=session, child=child, parent=parent)
-    return session
-
-
-def test_every_category_situation_and_district_has_english(english_city):
+def test_every_category_situation_and_district_has_english(parent_city):
     assert not Category.objects.filter(name_en="").exists()
     assert not Situation.objects.filter(title_en="").exists()
     assert not Situation.objects.filter(words_en="").exists()
     assert not Area.objects.filter(name_en="").exists()
 
 
-def test_the_main_parent_pages_in_english_carry_no_japanese_ui_text(client, parent, english_city):
-    session = english_city
+def test_the_main_parent_pages_in_english_carry_no_japanese_ui_text(client, parent, parent_city):
+    session = parent_city
     client.force_login(parent)
     client.post(reverse("portal:set_language"), {"language": "en", "next": "/"})
     situation = Situation.objects.get(slug="exhausted")
@@ -155,3 +141,20 @@ def test_the_main_parent_pages_in_english_carry_no_japanese_ui_text(client, pare
         if leftovers:
             found[url] = leftovers
     assert found == {}
+
+
+def test_a_service_the_city_described_in_english_reads_in_english(client, db):
+    service = ServiceFactory(
+        name="ひろば えいご",
+        name_en="Hiroba Eigo",
+        description="親子で遊べます。",
+        description_en="Play together.",
+    )
+    client.cookies["django_language"] = "en"
+    results = client.get(reverse("facilities:search"), {"q": "ひろば えいご"}).content.decode()
+    page = client.get(service.get_absolute_url()).content.decode()
+    for html in (results, page):
+        assert "Hiroba Eigo" in html and "Play together." in html
+        assert "親子で遊べます" not in html
+    client.cookies["django_language"] = "ja"
+    assert "親子で遊べます" in client.get(service.get_absolute_url()).content.decode()
