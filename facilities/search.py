@@ -695,6 +695,8 @@ def find_services(
     plan = plan_query(query)
     mode, results = "none", None
     for step, words, any_word in plan.steps():
+        if any_word:
+            words, any_word = _telling_words(words, cap=cap, **kwargs)
         results = SearchResults(words=words, any_word=any_word, cap=cap, now=now, load=load, **kwargs)
         if results.count():
             mode = step
@@ -713,6 +715,31 @@ def find_services(
     return Finding(results=results, mode=mode, suggestion=suggestion, situations=situations)
 
 
+# "Any of the words" looks at this many content words at most (a 100-character sentence has ~25).
+MAX_ANY_WORDS = 8
+
+
+def _telling_words(words: Sequence[Word], *, cap: int, **kwargs: Any) -> tuple[list[Word], bool]:
+    """For "any of the words": those found in at most ``cap`` services, and whether any of them
+    will do. A word in half the directory (子ども) tells nothing, and ranking the services with any
+    of the words would read all of its matches; with the telling words the ranking reads at most
+    ``cap`` rows a word. When every word is that common, the first is searched alone (tier by tier,
+    bounded by the page). One capped count a word."""
+    counted = [
+        (SearchResults(words=[word], cap=cap, **kwargs).count(), word) for word in words[:MAX_ANY_WORDS]
+    ]
+    telling = [word for count, word in counted if 0 < count <= cap]
+    if telling:
+        return telling, True
+    common = [word for count, word in counted if count]
+    return common[:1], False
+
+
+# A situation's services are ranked among this many of them, in 五十音 order: enough for a city's
+# directory, and bounded where a category holds thousands.
+SITUATION_CANDIDATES = 200
+
+
 def _situation_services(
     situation: Situation, words: Sequence[Word], now: dt.datetime | None
 ) -> list[Service]:
@@ -723,5 +750,10 @@ def _situation_services(
         nights_weekends=situation.nights_weekends,
         pregnant=situation.pregnant,
     )
-    ranked = _ranked(services, words, None, "relevance", required=False, now=now)
+    candidates = list(
+        services.order_by("search_reading", "pk").values_list("pk", flat=True)[:SITUATION_CANDIDATES]
+    )
+    ranked = _ranked(
+        Service.objects.filter(_pk_in(candidates)), words, None, "relevance", required=False, now=now
+    )
     return list(ranked.select_related("category").defer(*SEARCH_DATA_FIELDS)[:SITUATION_SERVICES])

@@ -28,6 +28,9 @@ def search_data(service: Model) -> dict[str, str]:
     lines += [normalize(location.name), normalize(location.name_kana)]
     lines += [normalize(service.description), normalize(reading_of(service.description))]
     lines += [normalize(service.name_en), normalize(service.description_en)]
+    # 対象年齢 as the open data writes it (妊婦, 小学生), 利用可能日時特記事項 and 備考.
+    lines += [normalize(service.age_text), normalize(service.hours_notes)]
+    lines += [normalize(service.remarks), normalize(reading_of(service.remarks))]
     # The analyser's spelling of the nouns (子ども, こども → 子供), so a query in any spelling meets them.
     lines += [normalized_forms(service.name), normalized_forms(service.description)]
     text = "\n".join(dict.fromkeys(line for line in lines if line))
