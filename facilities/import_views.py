@@ -16,7 +16,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from facilities import exporting, import_batches, importing
+from facilities import exporting, import_batches, import_steps, importing
 from facilities.import_forms import CategoryChoiceForm, ColumnMappingForm, UploadForm
 from facilities.models import Category, ImportBatch
 from portal.permissions import city_staff_required
@@ -64,7 +64,7 @@ def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
     if batch.status == ImportBatch.Status.NEEDS_MAPPING:
         return redirect("facilities:import_columns", pk=batch.pk)
     report = importing.Report.from_dict(batch.report)
-    done, total = import_batches.batch_progress(batch)
+    done, total = import_steps.batch_progress(batch)
     context = {
         "batch": batch,
         "report": report,
