@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from facilities.bookings import services
+from facilities.bookings import notices, services
 from facilities.bookings.models import Child, Session
 from facilities.models import (
     Area,
@@ -231,7 +231,7 @@ def test_the_booking_mails_in_english_carry_no_japanese_ui_text(
     with django_capture_on_commit_callbacks(execute=True):
         booking = services.booking_create(session=session, parent=parent, child=child)
     reminder_due = session.starts_at - dt.timedelta(hours=12)
-    assert services.booking_send_notice(booking_id=booking.pk, kind="reminder", now=reminder_due)
+    assert notices.booking_send_notice(booking_id=booking.pk, kind="reminder", now=reminder_due)
     with django_capture_on_commit_callbacks(execute=True):
         services.booking_cancel(booking=booking, by=parent)
     assert [message.subject for message in mail.outbox] == [
