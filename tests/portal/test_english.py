@@ -175,6 +175,27 @@ def test_the_main_parent_pages_in_english_carry_no_japanese_ui_text(client, pare
     assert found == {}
 
 
+def test_bad_input_is_answered_in_english(client, parent, parent_city):
+    """The form comes back with its errors (a 200, nothing saved), every message and label in English."""
+    client.force_login(parent)
+    client.post(reverse("portal:set_language"), {"language": "en", "next": "/"})
+    posts = {
+        reverse("bookings:child_create"): {"nickname": "Umi", "birth_date": "2999-01-01"},
+        reverse("consultations:request"): {"worry": "", "contact_by": "carrier pigeon"},
+        reverse("facilities:search") + "?q=hiroba&age_months=abc&when=at&day=2026-13-40": None,
+    }
+    names = _proper_names()
+    found = {}
+    for url, data in posts.items():
+        response = client.get(url) if data is None else client.post(url, data)
+        html = response.content.decode()
+        assert response.status_code == 200 and 'class="errorlist' in html, url
+        if leftovers := japanese_ui_text(html, names):
+            found[url] = leftovers
+    assert found == {}
+    assert not parent.children.filter(nickname="Umi").exists()
+
+
 def test_sign_up_and_sign_in_in_english_carry_no_japanese_ui_text(client, parent_city):
     client.cookies["django_language"] = "en"
     pages = [reverse("account_signup"), reverse("account_login"), reverse("account_reset_password")]
