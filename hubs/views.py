@@ -95,6 +95,15 @@ def my_hub(request: HttpRequest) -> HttpResponse:
     return redirect("hubs:detail", pk=hub.pk)
 
 
+def _prefill(request: HttpRequest) -> dict[str, str]:
+    """A new hub's entry as a link gave it (an imported facility list's row): a start, not a decision."""
+    return {
+        name: request.GET[f"service-{name}"][:200]
+        for name in ServiceForm.Meta.fields
+        if request.GET.get(f"service-{name}")
+    }
+
+
 def _posted(request: HttpRequest) -> tuple[QueryDict | None, bool]:
     """(data, adding a row): the POST data, with one more row when 「行を追加」 was pressed; None on GET."""
     if request.method != "POST":
@@ -120,7 +129,9 @@ def _hub_form_page(request: HttpRequest, *, hub: Hub | None) -> HttpResponse:
     data, adding = _posted(request)
     service = hub.service if hub else None
     forms = {
-        "service": ServiceForm(data, instance=service, prefix="service"),
+        "service": ServiceForm(
+            data, instance=service, prefix="service", initial=_prefill(request) if hub is None else None
+        ),
         "operator": OperatorForm(
             data, prefix="op", initial={"organization": service and service.organization_id}
         ),

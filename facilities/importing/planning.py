@@ -50,6 +50,8 @@ FALSE_WORDS = {"0", "false", "no", "いいえ", "×", "無", "なし", "不可"}
 OWN_ID = re.compile(r"^portal-(\d+)$")
 UNSET_AREA_CODE = "unset"
 HUB_CATEGORIES = {"hub", "popup-hub"}
+# What a file's row of a new hub may prefill in the registry's application form (hubs:register).
+HUB_APPLICATION_FIELDS = ("name", "name_kana", "phone", "email", "url", "description")
 # What an import may change on an approved hub's entry: the directory-facing fields only.
 HUB_DIRECTORY_FIELDS = ("name", "phone", "url", "remarks")
 
@@ -414,7 +416,10 @@ class _Planner:
         elif category is not None and category.slug in HUB_CATEGORIES:
             # Not a registered hub (a new row, or an entry of another kind made a hub): only the
             # registry makes hubs, so the row is listed and nothing of it is written.
-            row.note("category", "hub_new", value=row.text("category") or category.name)
+            # What the file says of the entry goes with the note, so the clerk starts the 申請中
+            # application in the registry from it (facilities.import_views.hub_application_url).
+            entry = {key: planned.service_values.get(key) or "" for key in HUB_APPLICATION_FIELDS}
+            row.note("category", "hub_new", value=row.text("category") or category.name, params=entry)
             planned.action, planned.write = "hub", False
         if row.held:
             planned.action = "hold"
