@@ -27,6 +27,7 @@ from facilities.models import (
 )
 from portal.i18n import city_name, localized
 from portal.models import User
+from tests.consultations.factories import SiteFactory
 from tests.facilities.factories import ServiceFactory
 
 # Kana, kanji and the full-width punctuation that only Japanese uses: between English words a 「・」 or
@@ -194,6 +195,19 @@ def test_bad_input_is_answered_in_english(client, parent, parent_city):
             found[url] = leftovers
     assert found == {}
     assert not parent.children.filter(nickname="Umi").exists()
+
+
+def test_a_sent_consultation_request_is_listed_in_english(client, parent, parent_city):
+    site = SiteFactory()
+    client.force_login(parent)
+    client.post(reverse("portal:set_language"), {"language": "en", "next": "/"})
+    data = {"site": site.pk, "worry": "夜泣きがつらい", "contact_by": "online", "consent": "on"}
+    response = client.post(reverse("consultations:request"), data, follow=True)
+    html = response.content.decode()
+    assert parent.consultation_requests.count() == 1
+    sent = re.search(r"<li>[^<]*— [^<]*</li>", html).group()
+    assert sent.startswith(f"<li>{date_format(timezone.localtime(), 'M j, Y')}") and " (Online) — " in sent
+    assert japanese_ui_text(html, [*_proper_names(), "夜泣きがつらい"]) == []
 
 
 def test_sign_up_and_sign_in_in_english_carry_no_japanese_ui_text(client, parent_city):
