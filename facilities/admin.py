@@ -147,7 +147,7 @@ class SynonymAdmin(admin.ModelAdmin):
 class SituationAdmin(admin.ModelAdmin):
     list_display = ["title", "order", "nights_weekends", "pregnant"]
     list_editable = ["order"]
-    search_fields = ["title", "words"]
+    search_fields = ["title", "words", "keywords"]
     filter_horizontal = ["categories"]
     prepopulated_fields = {"slug": ["title"]}
 

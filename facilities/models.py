@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 
 import holidays
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -18,10 +18,13 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from facilities.fields import CodePointTextField, GramsField
+from facilities.search_data import SEARCH_DATA_FIELDS, reindex_services, set_search_data
 from facilities.text import normalize, reading_of
 
 # A period "until late" for the 夜間・休日 filter: it closes after this time or past midnight.
 EVENING = dt.time(19, 0)
+# A rename touching more services than this reindexes them in a task after the commit.
+REINDEX_IN_REQUEST = 200
 
 
 @functools.cache
@@ -130,8 +133,6 @@ class Category(models.Model):
         super().save(*args, **kwargs)
         if renamed:
             # Category names are part of each service's search text (一時預かり finds 一時保育).
-            from facilities.search import reindex_renamed
-
             reindex_renamed(kind="category", pk=self.pk)
 
 
@@ -194,8 +195,6 @@ class Location(models.Model):
         super().save(*args, **kwargs)
         if renamed:
             # The place's name is part of its services' search text.
-            from facilities.search import reindex_renamed
-
             reindex_renamed(kind="location", pk=self.pk)
 
 
@@ -235,7 +234,29 @@ def open_at_condition(when: dt.datetime) -> Q:
 VISIBLE_TO_PARENTS = Q(published=True) & ~Q(status="ended")
 
 
+def reindex_renamed(*, kind: str, pk: int) -> None:
+    """After a category or place is renamed: its services' search data, in this request when they are
+    few, otherwise in a Celery task once the rename commits (a category of a large directory holds tens
+    of thousands of services; at about 0.7 ms a service the admin's save would time out)."""
+    services = Service.objects.naming(kind=kind, pk=pk)
+    if services[: REINDEX_IN_REQUEST + 1].count() <= REINDEX_IN_REQUEST:
+        reindex_services(services)
+        return
+    from facilities.tasks import reindex_renamed_services
+
+    transaction.on_commit(lambda: reindex_renamed_services.delay(kind, pk))
+
+
 class ServiceQuerySet(models.QuerySet["Service"]):
+    def naming(self, *, kind: str, pk: int) -> ServiceQuerySet:
+        """The services whose search text holds the name of サービス種別 (``kind="category"``; a
+        parent's name is in its children's services too) or 所在地 (``kind="location"``) ``pk``."""
+        if kind == "category":
+            return self.filter(Q(category_id=pk) | Q(category__parent_id=pk))
+        if kind == "location":
+            return self.filter(location_id=pk)
+        raise ValueError(f"unknown kind {kind!r}")
+
     def visible_to_parents(self) -> ServiceQuerySet:
         """What parents may see: active and temporarily closed entries (the latter marked so)."""
         return self.filter(VISIBLE_TO_PARENTS)
@@ -336,7 +357,7 @@ class Service(models.Model):
     open_data = models.JSONField(_("オープンデータの他の項目"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Search data, kept by save() and facilities.search.reindex_services() (see facilities.search):
+    # Search data, kept by save() and reindex_services() (see facilities.search_data):
     # normalized name and reading (ranking; the reading is also the 五十音 order of results), all
     # searchable text (one field a line), and its 1- and 2-character grams (an array with a GIN index
     # on PostgreSQL, see facilities.fields.GramsField and migration 0007).
@@ -373,8 +394,6 @@ class Service(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        from facilities.search import SEARCH_DATA_FIELDS, set_search_data
-
         if not self.name_kana.strip():
             self.name_kana = reading_of(self.name)
         set_search_data(self)
@@ -715,7 +734,8 @@ class ImportBatch(models.Model):
     @property
     def problem(self) -> str:
         """The failure in the active language (FILE_PROBLEMS), or "" when the batch did not fail."""
-        from facilities.importing import FileProblem
+        # Imported here: loading the importer package imports these models.
+        from facilities.importing.problems import FileProblem
 
         if not self.message:
             return ""

@@ -33,12 +33,12 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat
 
 from facilities.models import Category, Service, Situation, Synonym, open_at_condition
+from facilities.search_data import SEARCH_DATA_FIELDS
 from facilities.situations import match_situations
 from facilities.text import (
     Term,
     analyse,
     edit_distance,
-    grams,
     normalize,
     normalized_forms,
     query_grams,
@@ -68,8 +68,6 @@ TARGETS: dict[str, tuple[int | None, int | None]] = {
 SYNONYM_WEIGHT = 0.6
 # Filters leaving at most this many services are applied first (SearchResults._narrowed).
 FEW_SERVICES = 2000
-# A rename touching more services than this reindexes them in a task after the commit.
-REINDEX_IN_REQUEST = 200
 # Degrees of latitude → kilometres (distance is only used to order and to show "約 n km").
 KM_PER_DEGREE = 111.32
 
@@ -78,116 +76,6 @@ KM_PER_DEGREE = 111.32
 class Point:
     latitude: float
     longitude: float
-
-
-# The search data a service keeps (Service.save(), reindex_services(), the benchmark generator).
-SEARCH_DATA_FIELDS = ("search_name", "search_reading", "search_text", "search_grams")
-
-
-def search_data(service: Service) -> dict[str, str]:
-    """The SEARCH_DATA_FIELDS of one service; its category and location must be loaded (or loadable)."""
-    name = normalize(service.name)
-    reading = normalize(service.name_kana or reading_of(service.name))
-    lines = [name, reading]
-    category = service.category
-    for cat in (category, category.parent) if category.parent_id else (category,):
-        lines += [normalize(cat.name), normalize(reading_of(cat.name)), normalize(cat.name_en)]
-    location = service.location
-    lines += [normalize(location.name), normalize(location.name_kana)]
-    lines += [normalize(service.description), normalize(reading_of(service.description))]
-    lines += [normalize(service.name_en), normalize(service.description_en)]
-    # The analyser's spelling of the nouns (子ども, こども → 子供), so a query in any spelling meets them.
-    lines += [normalized_forms(service.name), normalized_forms(service.description)]
-    text = "\n".join(dict.fromkeys(line for line in lines if line))
-    return {
-        "search_name": name,
-        "search_reading": reading,
-        "search_text": text,
-        "search_grams": " ".join(sorted(grams(text))),
-    }
-
-
-def set_search_data(service: Service) -> None:
-    for field, value in search_data(service).items():
-        setattr(service, field, value)
-
-
-def reindex_services(queryset: QuerySet[Service], *, batch_size: int = 1000) -> int:
-    """Recompute search data (and missing readings) for ``queryset``; for bulk paths that bypass
-    ``Service.save()`` (bulk_create, import, benchmark data). Returns the number of services.
-
-    The database stays the source of truth: each batch is read, computed and written again, so running
-    it twice, or after a worker died half-way, gives the same rows."""
-    count = 0
-    batch: list[Service] = []
-    for service in queryset.select_related("category__parent", "location").iterator(chunk_size=batch_size):
-        if not service.name_kana.strip():
-            service.name_kana = reading_of(service.name)
-        set_search_data(service)
-        batch.append(service)
-        if len(batch) >= batch_size:
-            _store_search_data(batch)
-            count += len(batch)
-            batch = []
-    if batch:
-        _store_search_data(batch)
-        count += len(batch)
-    return count
-
-
-def _store_search_data(services: list[Service]) -> None:
-    """One ``UPDATE … FROM (VALUES …)`` for a batch. ``bulk_update`` builds a ``CASE WHEN id = …`` per
-    column and row, which Django compiles and PostgreSQL evaluates row by row: 2,000 services took
-    1.56 s (1.15 s of it Python) against 0.41 s (0.06 s) this way (docs/decisions.md)."""
-    fields = ["name_kana", *SEARCH_DATA_FIELDS]
-    table = connection.ops.quote_name(Service._meta.db_table)
-    columns = [connection.ops.quote_name(Service._meta.get_field(field).column) for field in fields]
-    values = [f"v.column{i}" for i in range(2, len(fields) + 2)]
-    if connection.vendor == "postgresql":  # GramsField: text[] there, a plain string elsewhere
-        values[-1] = f"string_to_array({values[-1]}, ' ')"
-    row = "(CAST(%s AS bigint), " + ", ".join(["CAST(%s AS text)"] * len(fields)) + ")"
-    assignments = ", ".join(f"{column} = {value}" for column, value in zip(columns, values, strict=True))
-    sql = (
-        f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([row] * len(services))}) AS v "
-        f"WHERE {table}.{connection.ops.quote_name(Service._meta.pk.column)} = v.column1"
-    )
-    params = [value for s in services for value in (s.pk, *(getattr(s, field) for field in fields))]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def services_naming(*, kind: str, pk: int) -> QuerySet[Service]:
-    """The services whose search text holds the name of サービス種別 (``kind="category"``; a parent's
-    name is in its children's services too) or 所在地 (``kind="location"``) ``pk``."""
-    if kind == "category":
-        return Service.objects.filter(Q(category_id=pk) | Q(category__parent_id=pk))
-    if kind == "location":
-        return Service.objects.filter(location_id=pk)
-    raise ValueError(f"unknown kind {kind!r}")
-
-
-def reindex_renamed(*, kind: str, pk: int) -> None:
-    """After a category or place is renamed: its services' search data, in this request when they are
-    few, otherwise in a Celery task once the rename commits (a category of a large directory holds tens
-    of thousands of services; at about 0.7 ms a service the admin's save would time out)."""
-    services = services_naming(kind=kind, pk=pk)
-    if services[: REINDEX_IN_REQUEST + 1].count() <= REINDEX_IN_REQUEST:
-        reindex_services(services)
-        return
-    from facilities.tasks import reindex_renamed_services
-
-    transaction.on_commit(lambda: reindex_renamed_services.delay(kind, pk))
-
-
-def merge_pending_grams() -> None:
-    """After a bulk load: merge the grams index's pending list into the index (PostgreSQL).
-
-    GIN queues new entries in a pending list (up to 4 MB) that every search scans until a vacuum
-    merges it, and the planner, pricing that in, reads the whole table instead. Autovacuum merges it
-    in time; a bulk load followed by searches (the benchmark, tests) must not wait for it."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT gin_clean_pending_list('facilities_service_search_grams_gin'::regclass)")
 
 
 def query_chunks(query: str) -> list[str]:
@@ -807,6 +695,8 @@ def find_services(
     plan = plan_query(query)
     mode, results = "none", None
     for step, words, any_word in plan.steps():
+        if any_word:
+            words, any_word = _telling_words(words, cap=cap, **kwargs)
         results = SearchResults(words=words, any_word=any_word, cap=cap, now=now, load=load, **kwargs)
         if results.count():
             mode = step
@@ -825,6 +715,31 @@ def find_services(
     return Finding(results=results, mode=mode, suggestion=suggestion, situations=situations)
 
 
+# "Any of the words" looks at this many content words at most (a 100-character sentence has ~25).
+MAX_ANY_WORDS = 8
+
+
+def _telling_words(words: Sequence[Word], *, cap: int, **kwargs: Any) -> tuple[list[Word], bool]:
+    """For "any of the words": those found in at most ``cap`` services, and whether any of them
+    will do. A word in half the directory (子ども) tells nothing, and ranking the services with any
+    of the words would read all of its matches; with the telling words the ranking reads at most
+    ``cap`` rows a word. When every word is that common, the first is searched alone (tier by tier,
+    bounded by the page). One capped count a word."""
+    counted = [
+        (SearchResults(words=[word], cap=cap, **kwargs).count(), word) for word in words[:MAX_ANY_WORDS]
+    ]
+    telling = [word for count, word in counted if 0 < count <= cap]
+    if telling:
+        return telling, True
+    common = [word for count, word in counted if count]
+    return common[:1], False
+
+
+# A situation's services are ranked among this many of them, in 五十音 order: enough for a city's
+# directory, and bounded where a category holds thousands.
+SITUATION_CANDIDATES = 200
+
+
 def _situation_services(
     situation: Situation, words: Sequence[Word], now: dt.datetime | None
 ) -> list[Service]:
@@ -835,5 +750,10 @@ def _situation_services(
         nights_weekends=situation.nights_weekends,
         pregnant=situation.pregnant,
     )
-    ranked = _ranked(services, words, None, "relevance", required=False, now=now)
+    candidates = list(
+        services.order_by("search_reading", "pk").values_list("pk", flat=True)[:SITUATION_CANDIDATES]
+    )
+    ranked = _ranked(
+        Service.objects.filter(_pk_in(candidates)), words, None, "relevance", required=False, now=now
+    )
     return list(ranked.select_related("category").defer(*SEARCH_DATA_FIELDS)[:SITUATION_SERVICES])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+import threading
 import unicodedata
 
 # Katakana ァ (U+30A1) .. ヶ (U+30F6) map to hiragana ぁ (U+3041) .. ゖ (U+3096) by a fixed offset.
@@ -31,10 +32,23 @@ def to_hiragana(text: str) -> str:
 
 
 @functools.cache
-def _tokenizer():
+def _dictionary():
     from sudachipy import Dictionary
 
-    return Dictionary(dict="core").tokenizer()
+    return Dictionary(dict="core")
+
+
+_per_thread = threading.local()
+
+
+def _tokenizer():
+    """This thread's SudachiPy tokenizer, made once and reused. The dictionary (60 ms to load) is
+    shared; a tokenizer may not be used by two threads at once (SudachiError), and a threaded server
+    analyses several queries at a time."""
+    tokenizer = getattr(_per_thread, "tokenizer", None)
+    if tokenizer is None:
+        tokenizer = _per_thread.tokenizer = _dictionary().tokenizer()
+    return tokenizer
 
 
 @functools.lru_cache(maxsize=8192)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from facilities import search
+from facilities import models
 from facilities.models import Category, Service, Synonym
-from facilities.search import SEARCH_DATA_FIELDS, reindex_services, search_services, services_naming
+from facilities.search import search_services
+from facilities.search_data import SEARCH_DATA_FIELDS, reindex_services
 from facilities.tasks import reindex_renamed_services
 from tests.conftest import require_service
 from tests.facilities.factories import ServiceFactory, bulk_services
@@ -183,7 +184,7 @@ def test_postgresql_search_uses_the_gin_index_for_two_character_words(db):
 def test_a_category_rename_touching_many_services_reindexes_them_after_the_commit(
     demo_city, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(search, "REINDEX_IN_REQUEST", 0)
+    monkeypatch.setattr(models, "REINDEX_IN_REQUEST", 0)
     category = Category.objects.get(slug="family-support")
     category.name = "ファミリー・サポート・センター（子育て援助活動支援事業）"
     with django_capture_on_commit_callbacks() as callbacks:
@@ -197,9 +198,12 @@ def test_a_category_rename_touching_many_services_reindexes_them_after_the_commi
 def test_the_reindex_task_is_idempotent_and_restores_what_save_stored(demo_city):
     columns = ["pk", "name_kana", *SEARCH_DATA_FIELDS]
     hub = Category.objects.get(slug="hub")
-    saved = list(services_naming(kind="category", pk=hub.pk).order_by("pk").values_list(*columns))
+    saved = list(Service.objects.naming(kind="category", pk=hub.pk).order_by("pk").values_list(*columns))
     assert saved
     Service.objects.update(search_name="", search_reading="", search_text="", search_grams="")
     for _run in range(2):
         reindex_renamed_services("category", hub.pk)
-        assert list(services_naming(kind="category", pk=hub.pk).order_by("pk").values_list(*columns)) == saved
+        assert (
+            list(Service.objects.naming(kind="category", pk=hub.pk).order_by("pk").values_list(*columns))
+            == saved
+        )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from facilities.models import SearchMiss, Service, Situation, Synonym
 from facilities.search import find_services, search_services
 from facilities.services import search_miss_record
+from tests.facilities.factories import ServiceFactory
 
 SEARCH = reverse("facilities:search")
 MISSES = reverse("facilities:search_misses")
@@ -104,6 +105,17 @@ def test_target_words_find_services_by_whom_they_are_for(demo_city):
     school = {s.name for s in search_services(query="小学生")}
     assert "港小学校 放課後児童クラブ" in school
     assert "子育てコンシェルジュ（市役所）" not in school
+
+
+def test_open_data_texts_are_searched_age_notes_and_remarks(db):
+    service = ServiceFactory(
+        name="ぽかぽかルーム",
+        age_text="妊婦さん、産後1年まで",
+        hours_notes="第3土曜は休み",
+        remarks="授乳室あり",
+    )
+    for typed in ("産後1年", "第3土曜", "授乳室", "じゅにゅうしつ"):
+        assert [s.pk for s in search_services(query=typed)] == [service.pk], typed
 
 
 # Searches that found nothing: counted per month, no personal data.
@@ -218,9 +230,43 @@ def test_what_anyone_typed_is_escaped_on_every_page(client, city_staff, demo_cit
 def test_the_way_forward_costs_a_bounded_number_of_queries(
     client, demo_city, django_assert_max_num_queries, query
 ):
-    # Each step tried (as typed, content words, any word, nearest word) is one count; the nearest word
-    # reads the synonyms, the 種別 and at most 1,000 readings; a fitting situation its services; a
-    # miss is counted (two statements and their savepoints). Never more, whatever the directory's size.
-    bound = 26 if connection.vendor == "postgresql" else 22
+    # Each step tried (as typed, content words, any word, nearest word) is one count, "any word" one
+    # capped count per content word (at most MAX_ANY_WORDS); the nearest word reads the synonyms, the
+    # 種別 and at most 1,000 readings; a fitting situation its candidates and services; a miss is
+    # counted (two statements and their savepoints). None of it grows with the directory.
+    bound = 30 if connection.vendor == "postgresql" else 26
     with django_assert_max_num_queries(bound):
         assert client.get(SEARCH, {"q": query}).status_code == 200
+
+
+def test_a_busy_database_leaves_the_miss_uncounted_but_the_page_shown(client, demo_city, monkeypatch):
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+
+    def busy(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(QuerySet, "update", busy)
+    assert client.get(SEARCH, {"q": "qzxqzx"}).status_code == 200
+    monkeypatch.undo()
+    assert not SearchMiss.objects.exists()
+
+
+def test_any_of_the_words_leaves_out_a_word_too_common_to_tell(db):
+    for i in range(5):
+        ServiceFactory(name=f"子どもの部屋{i}")
+    twins = ServiceFactory(name="ふたごの部屋")
+    finding = find_services(query="子ども ふたご", cap=3)
+    assert finding.mode == "any"
+    # 子ども is in more services than the cap: ranking them all would read every match.
+    assert [s.pk for s in finding.results[0:10]] == [twins.pk]
+    only_common = find_services(query="子ども 部屋", cap=3)
+    assert only_common.mode == "all"  # found as typed
+    assert find_services(query="子ども qzx", cap=3).results.count() == 4  # the common word alone
+
+
+def test_the_misses_of_a_month_are_bounded(db, monkeypatch):
+    monkeypatch.setattr("facilities.services.MAX_MISSES_PER_MONTH", 2)
+    for query in ("ひとつ", "ふたつ", "みっつ", "ひとつ"):
+        search_miss_record(query=query, today=dt.date(2026, 12, 5))
+    assert dict(SearchMiss.objects.values_list("query", "count")) == {"ひとつ": 2, "ふたつ": 1}
