@@ -30,6 +30,7 @@ from consultations.models import (
     UserSupportSite,
 )
 from facilities.models import Area, Service
+from portal.dates import first_of_month, months_ago, previous_month
 from portal.demo import demo_user
 
 BASIC_SITE = "ひろば なかよし 利用者支援"
@@ -283,11 +284,6 @@ def _site(service_name: str, type_code: str, hub_name: str | None) -> UserSuppor
     return site
 
 
-def _months_before(day: dt.date, months: int) -> dt.date:
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    return dt.date(year, month + 1, min(day.day, 28))
-
-
 def _seed_household(
     site, specialist, household, scenario, rng: random.Random, start: dt.date, today: dt.date
 ) -> bool:
@@ -295,7 +291,7 @@ def _seed_household(
     if Guardian.objects.filter(case__site=site, name=name).exists():
         return False
     # Most households first come in the reported (previous) month, some in the current one.
-    this_month = today.replace(day=1)
+    this_month = first_of_month(today)
     if rng.random() < 0.8 or today.day == 1:
         first_day = start + dt.timedelta(days=rng.randrange((this_month - start).days))
     else:
@@ -318,7 +314,7 @@ def _seed_household(
     phone = f"090-{rng.randrange(1000, 9999)}-{rng.randrange(1000, 9999)}"
     Guardian.objects.create(case=case, name=name, name_kana=kana, phone=phone)
     if child_name:
-        Child.objects.create(case=case, name=child_name, birth_date=_months_before(today, child_months))
+        Child.objects.create(case=case, name=child_name, birth_date=months_ago(today, child_months))
 
     scenario_needs, channel, notes, actions, service_name, outcome = scenario
     needs = [Need.objects.get(code=code) for code in scenario_needs]
@@ -422,7 +418,7 @@ def seed(out) -> None:
     Specialist.objects.get_or_create(user=second, defaults={"site": specific, "is_lead": True})
 
     today = timezone.localdate()
-    start = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)  # the previous month's 1st
+    start = previous_month(today)
     created = 0
     for site, user, households, scenarios, seed_value in (
         (basic, lead, BASIC_HOUSEHOLDS, SCENARIOS["basic"], 1),

@@ -329,7 +329,11 @@ class Guardian(models.Model):
 
 
 class Child(models.Model):
-    """子ども: a child in the household."""
+    """子ども: a child in the household of a case (相談記録), as the specialist records it.
+
+    Not ``facilities.bookings.models.Child``, the profile a parent keeps for booking: a case's
+    household may have no portal account, and its child is anonymized with the case (the name
+    removed, the birth date kept to the month); the two are never linked."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="children")
     name = models.CharField(_("子どもの名前"), max_length=100, blank=True)

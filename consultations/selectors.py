@@ -28,6 +28,7 @@ from consultations.models import (
 from facilities.models import Service
 from facilities.search import search_services
 from facilities.text import normalize
+from portal import dates
 from portal.models import Role
 from portal.spreadsheets import write_csv
 
@@ -221,13 +222,8 @@ def case_timeline(case: Case) -> list[tuple[dt.datetime, str, object]]:
 def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """[start, end) of a calendar month in local time."""
     tz = timezone.get_current_timezone()
-    first = month.replace(day=1)
-    following = (first + dt.timedelta(days=32)).replace(day=1)
+    first, following = dates.first_of_month(month), dates.next_month(month)
     return dt.datetime.combine(first, dt.time.min, tz), dt.datetime.combine(following, dt.time.min, tz)
-
-
-def previous_month(day: dt.date) -> dt.date:
-    return (day.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 
 @dataclass
@@ -252,8 +248,10 @@ class Section:
 
 
 @dataclass
-class MonthlyReport:
-    """月次報告: what a site (or the whole city, ``site`` None) did in one month. Only counts."""
+class SiteMonthlyReport:
+    """利用者支援事業の月次報告: what a site (or the whole city, ``site`` None) did in one month, counted
+    from the case records. Only counts. Not stored: the hub registry's stored, filed report is
+    ``hubs.models.MonthlyReport``."""
 
     month: dt.date
     site: UserSupportSite | None
@@ -278,7 +276,7 @@ class MonthlyReport:
         return buffer.getvalue()
 
 
-def monthly_report(*, month: dt.date, site: UserSupportSite | None = None) -> MonthlyReport:
+def monthly_report(*, month: dt.date, site: UserSupportSite | None = None) -> SiteMonthlyReport:
     """Count the month's consultations. Reads no names or notes, so anonymized cases count the same."""
     start, end = month_bounds(month)
     contacts = Contact.objects.filter(contacted_at__gte=start, contacted_at__lt=end)
@@ -352,7 +350,7 @@ def monthly_report(*, month: dt.date, site: UserSupportSite | None = None) -> Mo
             [(str(need), unmet[need.pk]) for need in needs if unmet.get(need.pk)],
         ),
     ]
-    return MonthlyReport(month=month.replace(day=1), site=site, sections=sections)
+    return SiteMonthlyReport(month=dates.first_of_month(month), site=site, sections=sections)
 
 
 # --- Booking for a family (facilities.bookings) ------------------------------------------------------

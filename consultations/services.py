@@ -482,7 +482,7 @@ def referral_book(*, referral: Referral, session, child, by, origin: Origin):
 
 
 def _first_of_month(value: dt.date | None) -> dt.date | None:
-    return value.replace(day=1) if value else None
+    return dates.first_of_month(value) if value else None
 
 
 @transaction.atomic
@@ -528,7 +528,7 @@ def cases_anonymize_expired(*, today: dt.date | None = None) -> int:
 
 def monthly_reports_send(*, month: dt.date) -> int:
     """月次報告: mail each site lead (主任) the report of their site for ``month`` with the CSV."""
-    month = month.replace(day=1)
+    month = dates.first_of_month(month)
     leads = Specialist.objects.filter(is_lead=True, user__is_active=True).select_related(
         "user", "site__service"
     )

@@ -5,14 +5,15 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from consultations import selectors, services
+from consultations import services
+from portal.dates import previous_month
 from portal.mail import MailTask
 
 
 @shared_task(base=MailTask)
 def send_monthly_reports() -> int:
     """On the 1st: last month's report to each site lead (runs twice → one mail)."""
-    return services.monthly_reports_send(month=selectors.previous_month(timezone.localdate()))
+    return services.monthly_reports_send(month=previous_month(timezone.localdate()))
 
 
 @shared_task(base=MailTask)

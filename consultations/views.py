@@ -30,8 +30,9 @@ from consultations.models import (
     UserSupportSite,
 )
 from consultations.services import Household
-from portal import audit
+from portal import audit, dates
 from portal.audit import Origin, get_or_refuse
+from portal.forms import add_validation_errors
 from portal.models import AuditEntry, Role
 from portal.permissions import parent_required, role_required
 from portal.spreadsheets import csv_attachment
@@ -75,14 +76,6 @@ def _audit(
         detail=detail,
         origin=Origin.of(request),
     )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _refuse_read_only(request: HttpRequest, case: Case) -> HttpResponse | None:
@@ -185,7 +178,7 @@ def contact_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             form.add_error(None, error.messages)
             _audit(request, AuditEntry.Action.READ, site=site, detail=_("重複の確認"))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("相談を記録しました。"))
             return redirect("consultations:case_detail", pk=contact.case_id)
@@ -267,7 +260,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 services.case_update(case=case, by=request.user, origin=Origin.of(request), fields=fields)
             except ValidationError as error:
                 transaction.set_rollback(True)
-                _add_errors(form, error)
+                add_validation_errors(form, error)
         if not form.errors:
             messages.success(request, _("ケース情報を保存しました。"))
             return redirect("consultations:case_detail", pk=case.pk)
@@ -331,7 +324,7 @@ def case_merge(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.case_merge(target=case, source=source, by=request.user, origin=Origin.of(request))
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, _("ケース %(number)s を統合しました。") % {"number": source.number})
                 return redirect("consultations:case_detail", pk=case.pk)
@@ -358,7 +351,7 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("紹介を記録しました。"))
             return redirect("consultations:case_detail", pk=case.pk)
@@ -410,7 +403,7 @@ def referral_book(request: HttpRequest, pk: int) -> HttpResponse:
                 referral=referral, by=request.user, origin=Origin.of(request), **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(
                 request, _("%(status)sで予約しました。") % {"status": booking.get_status_display()}
@@ -516,7 +509,7 @@ def cooperation(request: HttpRequest) -> HttpResponse:
         try:
             services.cooperation_activity_create(site=site, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("地域連携の記録を追加しました。"))
             return redirect("consultations:cooperation")
@@ -563,14 +556,14 @@ def erasures(request: HttpRequest) -> HttpResponse:
 # --- Statistics (specialists: own site; city staff: every site and city-wide) -----------------------
 
 
-def _report_from_request(request: HttpRequest) -> tuple[forms.ReportFilterForm, selectors.MonthlyReport]:
+def _report_from_request(request: HttpRequest) -> tuple[forms.ReportFilterForm, selectors.SiteMonthlyReport]:
     if request.user.role == Role.CITY_STAFF:
         sites = UserSupportSite.objects.select_related("service")
         own_site = None
     else:
         own_site = _site(request)
         sites = None
-    default_month = selectors.previous_month(timezone.localdate())
+    default_month = dates.previous_month(timezone.localdate())
     form = forms.ReportFilterForm(request.GET or None, sites=sites, initial={"month": default_month})
     month, site = default_month, own_site
     if form.is_bound and form.is_valid():
@@ -656,7 +649,7 @@ def consultation_request(request: HttpRequest) -> HttpResponse:
                 consented=data["consent"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(
                 request, _("相談の申し込みを受け付けました。相談先の利用者支援専門員から連絡します。")

@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from facilities.models import Area, Category, Location, Organization, Service, SpecialHours, WeeklyHours
-from facilities.search import reindex_services
+from facilities.search_data import reindex_services
 
 # Data tables read best one entry a line.
 # fmt: off

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from facilities import exporting, import_batches, importing
+from facilities import exporting, import_batches, import_steps, importing
 from facilities.import_forms import CategoryChoiceForm, ColumnMappingForm, UploadForm
 from facilities.models import Category, ImportBatch
 from portal.permissions import city_staff_required
@@ -62,12 +64,15 @@ def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
     if batch.status == ImportBatch.Status.NEEDS_MAPPING:
         return redirect("facilities:import_columns", pk=batch.pk)
     report = importing.Report.from_dict(batch.report)
-    done, total = import_batches.batch_progress(batch)
+    done, total = import_steps.batch_progress(batch)
     context = {
         "batch": batch,
         "report": report,
         "held": [dict(item, reason_text=importing.reason_text(item)) for item in report.held[:SHOWN_ROWS]],
-        "notes": [dict(item, reason_text=importing.reason_text(item)) for item in report.notes[:SHOWN_ROWS]],
+        "notes": [
+            dict(item, reason_text=importing.reason_text(item), register_url=hub_application_url(item))
+            for item in report.notes[:SHOWN_ROWS]
+        ],
         "changes": report.changes[:SHOWN_ROWS],
         "done": done,
         "total": total,
@@ -235,3 +240,12 @@ def api_organizations(request: HttpRequest) -> JsonResponse:
 @cache_control(public=True, max_age=API_SECONDS)
 def api_locations(request: HttpRequest) -> JsonResponse:
     return _hsds_page(request, exporting.public_locations(), exporting.hsds_location)
+
+
+def hub_application_url(item: dict) -> str:
+    """For a new hub's row: the registry's application form (申請中) prefilled with what the file says.
+    The registry checks the national rules there, with the staff and hours the clerk adds."""
+    if item["reason"] != "hub_new" or not item.get("params"):
+        return ""
+    filled = {f"service-{key}": value for key, value in item["params"].items() if value}
+    return f"{reverse('hubs:register')}?{urlencode(filled)}"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from facilities.fields import CodePointTextField, GramsField
+from facilities.search_data import SEARCH_DATA_FIELDS, reindex_services, set_search_data
 from facilities.text import normalize, reading_of
 
 # A period "until late" for the 夜間・休日 filter: it closes after this time or past midnight.
@@ -130,8 +131,6 @@ class Category(models.Model):
         super().save(*args, **kwargs)
         if renamed:
             # Category names are part of each service's search text (一時預かり finds 一時保育).
-            from facilities.search import reindex_services
-
             reindex_services(Service.objects.filter(Q(category=self) | Q(category__parent=self)))
 
 
@@ -194,8 +193,6 @@ class Location(models.Model):
         super().save(*args, **kwargs)
         if renamed:
             # The place's name is part of its services' search text.
-            from facilities.search import reindex_services
-
             reindex_services(self.services.all())
 
 
@@ -336,7 +333,7 @@ class Service(models.Model):
     open_data = models.JSONField(_("オープンデータの他の項目"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Search data, kept by save() and facilities.search.reindex_services() (see facilities.search):
+    # Search data, kept by save() and reindex_services() (see facilities.search_data):
     # normalized name and reading (ranking; the reading is also the 五十音 order of results), all
     # searchable text (one field a line), and its 1- and 2-character grams (an array with a GIN index
     # on PostgreSQL, see facilities.fields.GramsField and migration 0007).
@@ -373,8 +370,6 @@ class Service(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        from facilities.search import SEARCH_DATA_FIELDS, set_search_data
-
         if not self.name_kana.strip():
             self.name_kana = reading_of(self.name)
         set_search_data(self)
@@ -715,7 +710,8 @@ class ImportBatch(models.Model):
     @property
     def problem(self) -> str:
         """The failure in the active language (FILE_PROBLEMS), or "" when the batch did not fail."""
-        from facilities.importing import FileProblem
+        # Imported here: loading the importer package imports these models.
+        from facilities.importing.problems import FileProblem
 
         if not self.message:
             return ""

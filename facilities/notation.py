@@ -143,7 +143,7 @@ _ALL_DAY_WORDS = {"24時間", "24h", "24時間営業", "終日"}
 
 def parse_span(opens: str | dt.time, closes: str | dt.time) -> tuple[dt.time, dt.time]:
     """開始時間 and 終了時間, or both in one cell (9:00～17:00) with the other empty; 24時間 is the
-    whole day (a period from 0:00 to 0:00, see WeeklyHours.duration)."""
+    whole day (a period from 0:00 to 0:00, see ``hours_text`` and ``WeeklyHours.overnight``)."""
     if isinstance(opens, str) and not (isinstance(closes, str) and closes.strip()):
         text = fold(opens).replace(" ", "")
         if text in _ALL_DAY_WORDS:

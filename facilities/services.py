@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from facilities.models import SearchMiss, Situation, Synonym
+from portal.dates import first_of_month
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def search_miss_record(*, query: str, today: dt.date) -> None:
     words = miss_query(query)
     if not words:
         return
-    month = today.replace(day=1)
+    month = first_of_month(today)
     try:
         with transaction.atomic():
             if not SearchMiss.objects.filter(month=month, query=words).update(count=F("count") + 1):

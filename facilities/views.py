@@ -21,15 +21,12 @@ from django.views.decorators.vary import vary_on_headers
 
 from facilities.forms import SearchForm, SearchMissForm
 from facilities.models import SearchMiss, Service, Situation, SpecialHours, WeeklyHours
-from facilities.search import (
-    SEARCH_DATA_FIELDS,
-    consultation_contacts,
-    find_services,
-    km,
-    priced_for_text_checks,
-)
+from facilities.search import consultation_contacts, find_services, km, priced_for_text_checks
+from facilities.search_data import SEARCH_DATA_FIELDS
 from facilities.services import search_miss_add_situation_word, search_miss_add_synonym, search_miss_record
 from facilities.urgent import needs_urgent_help
+from portal.dates import first_of_month
+from portal.forms import add_validation_errors
 from portal.i18n import in_english, localized
 from portal.permissions import city_staff_required
 
@@ -55,6 +52,20 @@ class CappedPaginator(Paginator):
         return self.count > self.object_list.cap
 
 
+def _hours_prefetch(today: dt.date, *, days: int) -> tuple[str, Prefetch]:
+    """The opening hours a page shows: the weekly hours, and the special dates from yesterday to
+    ``days`` ahead."""
+    return (
+        "weekly_hours",
+        Prefetch(
+            "special_hours",
+            queryset=SpecialHours.objects.filter(
+                date__gte=today - dt.timedelta(days=1), date__lte=today + dt.timedelta(days=days)
+            ),
+        ),
+    )
+
+
 def _visible_service(pk: int) -> Service:
     """A service parents may see, with what its page shows; 404 for hidden or ended entries."""
     today = timezone.localdate()
@@ -62,16 +73,7 @@ def _visible_service(pk: int) -> Service:
         Service.objects.visible_to_parents()
         .defer(*SEARCH_DATA_FIELDS)
         .select_related("category__parent", "organization", "location__area")
-        .prefetch_related(
-            "weekly_hours",
-            Prefetch(
-                "special_hours",
-                queryset=SpecialHours.objects.filter(
-                    date__gte=today - dt.timedelta(days=1),
-                    date__lte=today + dt.timedelta(days=EXCEPTION_DAYS),
-                ),
-            ),
-        )
+        .prefetch_related(*_hours_prefetch(today, days=EXCEPTION_DAYS))
     )
     return get_object_or_404(services, pk=pk)
 
@@ -97,16 +99,7 @@ def search(request: HttpRequest) -> HttpResponse:
         return (
             services.defer(*SEARCH_DATA_FIELDS, "description", "description_en")
             .annotate(summary=Left(summary_source, SUMMARY_CHARS + 1))
-            .prefetch_related(
-                "weekly_hours",
-                Prefetch(
-                    "special_hours",
-                    queryset=SpecialHours.objects.filter(
-                        date__gte=today - dt.timedelta(days=1),
-                        date__lte=today + dt.timedelta(days=NEXT_OPENING_DAYS),
-                    ),
-                ),
-            )
+            .prefetch_related(*_hours_prefetch(today, days=NEXT_OPENING_DAYS))
         )
 
     with priced_for_text_checks():
@@ -284,7 +277,7 @@ def situation_list() -> list[Situation]:
 def search_misses(request: HttpRequest) -> HttpResponse:
     """見つからなかった検索: this month's queries whose words together found nothing, most frequent first;
     from each, a synonym or a こんなときは word in one step."""
-    month = timezone.localdate().replace(day=1)
+    month = first_of_month(timezone.localdate())
     misses = list(SearchMiss.objects.filter(month=month)[:MISSES_SHOWN])
     forms = {
         miss.query: SearchMissForm(initial={"query": miss.query}, prefix=f"m{miss.pk}") for miss in misses
@@ -311,6 +304,6 @@ def _add_from_miss(form: SearchMissForm) -> bool:
         else:
             search_miss_add_situation_word(query=data["query"], situation=data["situation"])
     except ValidationError as error:
-        form.add_error(None, error)
+        add_validation_errors(form, error)
         return False
     return True

@@ -15,3 +15,6 @@ class HubsConfig(AppConfig):
         (_("地域子育て支援拠点の一覧"), "hubs:registry", ["city_staff"]),
         (_("拠点の状況（市）"), "hubs:city_overview", ["city_staff"]),
     ]
+
+    def ready(self) -> None:
+        from hubs import receivers  # noqa: F401  (connects the receivers)

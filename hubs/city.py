@@ -18,8 +18,7 @@ from facilities.models import Area
 from hubs import rules
 from hubs.models import Hub, MonthlyReport
 from hubs.selectors import hubs_with_schedule, overdue_reports
-from hubs.services import previous_month
-from portal.dates import add_months
+from portal.dates import add_months, previous_month
 from portal.permissions import city_staff_required
 from portal.spreadsheets import CsvWriter, csv_attachment
 

@@ -12,7 +12,7 @@ from facilities.models import Location, Service, SpecialHours
 from hubs import services
 from hubs.models import Hub, HubStaffAccount, HubStaffMember, HubTransition, MonthlyReport, PopupPlaza
 from hubs.rules import PopupDay
-from portal.dates import add_months
+from portal.dates import add_months, first_of_month
 from portal.demo import demo_user
 
 Q, F = HubStaffMember.Kind.QUALIFIED, HubStaffMember.Kind.FACILITY
@@ -71,7 +71,7 @@ def seed(out) -> None:
     city = demo_user("city@example.jp")
     created = 0
     today = timezone.localdate()
-    approved_at = timezone.make_aware(dt.datetime.combine(add_months(today.replace(day=1), -4), dt.time(10)))
+    approved_at = timezone.make_aware(dt.datetime.combine(add_months(first_of_month(today), -4), dt.time(10)))
     for name, (hub_type, place_kind, addons, staff) in HUBS.items():
         service = Service.objects.get(name=name, category__slug="hub")
         if Hub.objects.filter(service=service).exists():
@@ -97,7 +97,7 @@ def seed(out) -> None:
         created += 1
     for hub in Hub.objects.filter(service__name__in=HUBS).select_related("service"):
         for index in range(1, 5):
-            month = add_months(today.replace(day=1), -index)
+            month = add_months(first_of_month(today), -index)
             if hub.name == "百舌鳥ひろば" and index == 1:
                 continue  # last month's report is missing: the reminder and the city's list show it
             status = MonthlyReport.Status.SUBMITTED if index == 1 else MonthlyReport.Status.ACCEPTED

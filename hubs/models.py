@@ -193,6 +193,11 @@ class Hub(models.Model):
         }
         return {section for section, unchanged in same.items() if unchanged}
 
+    def weekly_schedule_errors(self, weekly: list[tuple[int, dt.time, dt.time]]) -> list[ValidationError]:
+        """The hub rules for a proposed weekly schedule, as (weekday, opens, closes) rows from a file
+        (一括登録), with the staff as stored."""
+        return self.rule_errors(periods=[rules.Period(*row) for row in weekly])
+
     def rule_errors(
         self, *, periods=None, staff_counts: tuple[int, int] | None = None, recheck_all: bool = False
     ) -> list[ValidationError]:
@@ -468,10 +473,6 @@ def days_of(special_hours) -> list[rules.PopupDay]:
     return [rules.PopupDay(s.date, s.opens_at, s.closes_at) for s in special_hours if not s.is_closed]
 
 
-def first_of_month(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
 @dataclass(frozen=True)
 class ReportGroup:
     """One group of a monthly report's counts: a fieldset of the form, a block of the detail page."""
@@ -594,8 +595,8 @@ class MonthlyReport(models.Model):
         errors: dict[str, list] = {}
         if self.month:
             if self.month.day != 1:
-                self.month = first_of_month(self.month)
-            if self.month > first_of_month(timezone.localdate()):
+                self.month = dates.first_of_month(self.month)
+            if self.month > dates.first_of_month(timezone.localdate()):
                 # Not tied to the month field: the report form shows the month, it does not edit it.
                 errors[NON_FIELD_ERRORS] = [_("まだ来ていない月の報告は作れません。")]
             elif self.month < dates.FLOOR:
@@ -616,5 +617,4 @@ def month_too_early() -> str:
 
 
 def _days_in_month(month: dt.date) -> int:
-    following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return (following - month).days
+    return (dates.next_month(month) - month).days

@@ -9,8 +9,8 @@ from django.db.models import Avg, Prefetch
 from django.utils import timezone
 
 from facilities.models import Location, WeeklyHours
-from hubs.models import Hub, HubTransition, MonthlyReport, first_of_month
-from portal.dates import add_months
+from hubs.models import Hub, HubTransition, MonthlyReport
+from portal.dates import add_months, first_of_month, previous_month
 from portal.models import Role
 
 # How far back the registry chases missing reports.
@@ -18,7 +18,7 @@ OVERDUE_WINDOW_MONTHS = 12
 
 
 def hub_for_staff(user) -> Hub | None:
-    """The hub a hub-staff user works for (None for anyone else). Booking rosters use it to authorise."""
+    """The hub a hub-staff user works for (None for anyone else)."""
     if not getattr(user, "is_authenticated", False) or user.role != Role.HUB_STAFF or not user.is_active:
         return None
     return Hub.objects.filter(staff_accounts__user=user).select_related("service").first()
@@ -70,7 +70,7 @@ def overdue_reports(*, until: dt.date) -> list[Overdue]:
 
 def month_due(hub: Hub) -> dt.date:
     """The month a hub's staff most likely file next: the oldest one missing, else last month."""
-    last_month = add_months(first_of_month(timezone.localdate()), -1)
+    last_month = previous_month(timezone.localdate())
     missing = [item.month for item in overdue_reports(until=last_month) if item.hub.pk == hub.pk]
     return min(missing, default=last_month)
 

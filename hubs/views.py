@@ -39,9 +39,10 @@ from hubs.forms import (
     schedule_formsets,
     staff_from,
 )
-from hubs.models import Hub, HubChangeRequest, MonthlyReport, PopupPlaza, first_of_month, month_too_early
+from hubs.models import Hub, HubChangeRequest, MonthlyReport, PopupPlaza, month_too_early
 from hubs.prefill import Difference, recorded_differences, report_prefill
 from portal import dates
+from portal.forms import add_validation_errors
 from portal.models import Role
 from portal.permissions import city_staff_required, role_required
 
@@ -94,6 +95,15 @@ def my_hub(request: HttpRequest) -> HttpResponse:
     return redirect("hubs:detail", pk=hub.pk)
 
 
+def _prefill(request: HttpRequest) -> dict[str, str]:
+    """A new hub's entry as a link gave it (an imported facility list's row): a start, not a decision."""
+    return {
+        name: request.GET[f"service-{name}"][:200]
+        for name in ServiceForm.Meta.fields
+        if request.GET.get(f"service-{name}")
+    }
+
+
 def _posted(request: HttpRequest) -> tuple[QueryDict | None, bool]:
     """(data, adding a row): the POST data, with one more row when 「行を追加」 was pressed; None on GET."""
     if request.method != "POST":
@@ -119,7 +129,9 @@ def _hub_form_page(request: HttpRequest, *, hub: Hub | None) -> HttpResponse:
     data, adding = _posted(request)
     service = hub.service if hub else None
     forms = {
-        "service": ServiceForm(data, instance=service, prefix="service"),
+        "service": ServiceForm(
+            data, instance=service, prefix="service", initial=_prefill(request) if hub is None else None
+        ),
         "operator": OperatorForm(
             data, prefix="op", initial={"organization": service and service.organization_id}
         ),
@@ -249,8 +261,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("状態を変更しました。"))
             return redirect("hubs:detail", pk=hub.pk)
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            add_validation_errors(form, error, all_on_top=True)
     return render(request, "hubs/transition.html", {"hub": hub, "form": form}, status=400)
 
 
@@ -270,8 +281,7 @@ def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("申し出を確認しました。"))
             return redirect("hubs:detail", pk=change.hub_id)
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            add_validation_errors(form, error, all_on_top=True)
     return render(request, "hubs/change_decide.html", {"change": change, "form": form}, status=400)
 
 
@@ -285,8 +295,7 @@ def _popup_page(
             messages.success(request, _("出張ひろばの日付を登録しました。"))
             return redirect("hubs:detail", pk=hub.pk)
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            add_validation_errors(form, error, all_on_top=True)
     status = 400 if request.method == "POST" else 200
     context = {
         "hub": hub,
@@ -364,8 +373,7 @@ def popup_date(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("出張ひろばの日付を取り下げました。予約した方にお知らせします。"))
             return redirect("hubs:detail", pk=hub.pk)
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            add_validation_errors(form, error, all_on_top=True)
     context = {"hub": hub, "day": day, "change": change, "withdraw": withdraw}
     return render(request, "hubs/popup_date.html", context, status=400 if action else 200)
 
@@ -379,7 +387,7 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
         month = form.cleaned_data["month"]
         if month < dates.FLOOR:
             form.add_error("month", month_too_early())
-        elif month <= first_of_month(timezone.localdate()):
+        elif month <= dates.first_of_month(timezone.localdate()):
             return redirect("hubs:report_edit", pk=hub.pk, year=month.year, month=month.month)
         else:
             form.add_error("month", _("まだ来ていない月の報告は作れません。"))
@@ -422,8 +430,7 @@ def report_edit(request: HttpRequest, pk: int, year: int, month: int) -> HttpRes
                 )
                 return redirect("hubs:report_detail", pk=report.pk)
             except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
+                add_validation_errors(form, error, all_on_top=True)
     status = 400 if form.errors else 200
     context = {"hub": hub, "form": form, "report": report, "differences": differences}
     return render(request, "hubs/report_form.html", context, status=status)
@@ -463,7 +470,6 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("報告を確認しました。"))
             return redirect("hubs:report_detail", pk=report.pk)
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            add_validation_errors(form, error, all_on_top=True)
     context = {"report": report, "hub": report.hub, "form": form, "is_city": True}
     return render(request, "hubs/report_detail.html", context, status=400)

@@ -38,6 +38,26 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return day.replace(year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
+def first_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def previous_month(day: dt.date) -> dt.date:
+    """The first day of the month before ``day``'s (the month a monthly report is due for)."""
+    return add_months(first_of_month(day), -1)
+
+
+def next_month(day: dt.date) -> dt.date:
+    """The first day of the month after ``day``'s."""
+    return add_months(first_of_month(day), 1)
+
+
+def months_ago(day: dt.date, months: int) -> dt.date:
+    """``day`` moved back by whole months on a day every month has (at most the 28th): demo birthdays
+    and first visits that stay on the same day of the month whatever today is."""
+    return add_months(day.replace(day=min(day.day, 28)), -months)
+
+
 def floor_datetime() -> dt.datetime:
     """``FLOOR`` as a moment in the portal's time zone, for datetime fields and their constraints."""
     return dt.datetime.combine(FLOOR, dt.time.min, timezone.get_default_timezone())

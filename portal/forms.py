@@ -1,12 +1,26 @@
-"""Account forms (アカウント): sign-up extras and the account page."""
+"""Account forms (アカウント): sign-up extras and the account page; how every app's form shows a
+service's refusal (``add_validation_errors``)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import User
+
+
+def add_validation_errors(form: forms.Form, error: ValidationError, *, all_on_top: bool = False) -> None:
+    """A service's ValidationError on the form that asked for the change: each field's errors on that
+    field, the rest (and everything when ``all_on_top``) above the form. The form keeps what was typed."""
+    if all_on_top or not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
 
 DISPLAY_NAME_HELP = _("メールや画面で、この名前でお呼びします（ニックネームでもかまいません）。")
 

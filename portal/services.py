@@ -4,31 +4,23 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from facilities.bookings.models import Booking
-from facilities.bookings.services import booking_cancel
 from portal.models import User
+from portal.signals import account_closing
 
 
 def account_delete(*, user: User) -> None:
     """退会: delete a parent's account as 個人情報保護法 expects (利用停止・消去).
 
     Upcoming bookings are cancelled first, so their seats go to the waitlist. Past bookings stay for
-    the facilities' counts but no longer point at the person or the child. Then the account goes, and
+    the facilities' counts but no longer point at the person or the child (both done by 予約 on
+    ``portal.signals.account_closing``). Then the account goes, and
     with it the child profiles, consultation requests, e-mail addresses and second factors. Case
     records a specialist keeps are the site's records: they only lose the link to the account.
     All or nothing."""
     if user.is_staff_role:
         raise ValidationError(_("職員のアカウントは市の担当者が削除します。"))
     with transaction.atomic():
-        upcoming = Booking.objects.filter(
-            parent=user,
-            status__in=[Booking.Status.CONFIRMED, Booking.Status.WAITLISTED],
-            session__starts_at__gt=timezone.now(),
-        )
-        for booking in upcoming:
-            booking_cancel(booking=booking, by=user, closing_account=True)
-        Booking.objects.filter(parent=user).update(parent=None, child=None)
+        account_closing.send(sender=User, user=user)
         user.delete()

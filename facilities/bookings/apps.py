@@ -17,3 +17,4 @@ class BookingsConfig(AppConfig):
 
         self.main_nav = [(_("予約の確認"), "bookings:my_bookings", (Role.PARENT,))]
         self.staff_nav = [(_("予約枠と名簿"), "bookings:staff_sessions", tuple(STAFF_ROLES))]
+        from facilities.bookings import receivers  # noqa: F401  (connects the receivers)

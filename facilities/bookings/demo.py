@@ -16,6 +16,7 @@ from facilities.bookings.models import Booking, Child, Session
 from facilities.bookings.services import session_create
 from facilities.models import Service
 from portal import mail
+from portal.dates import months_ago
 from portal.demo import demo_user
 
 WEEKS_AHEAD = 4
@@ -123,19 +124,14 @@ CHILDREN = [
 ]
 
 
-def _months_ago(today: dt.date, months: int) -> dt.date:
-    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
-    return dt.date(year, month + 1, min(today.day, 28))
-
-
 def _seed_children(today: dt.date) -> dict[str, Child]:
     children = {}
     for email, nickname, months in CHILDREN:
         parent = demo_user(email)
         defaults = (
-            {"is_pregnancy": True, "due_date": _months_ago(today, months)}
+            {"is_pregnancy": True, "due_date": months_ago(today, months)}
             if months < 0
-            else {"birth_date": _months_ago(today, months)}
+            else {"birth_date": months_ago(today, months)}
         )
         children[nickname] = Child.objects.get_or_create(parent=parent, nickname=nickname, defaults=defaults)[
             0

@@ -11,7 +11,7 @@ one ``@register``-ed class here plus its tests: the field's choices come from th
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar, Protocol
 
 from django.utils import formats, timezone
 from django.utils.functional import Promise
@@ -22,8 +22,27 @@ from facilities.models import age_range_text, age_text
 from portal.dates import add_months
 from portal.models import Role
 
-if TYPE_CHECKING:
-    from facilities.bookings.models import Child, Session
+
+# What a policy reads and sets on a session and a child (``facilities.bookings.models.Session`` and
+# ``Child``): the models import this module for the kinds' choices, so it names no model itself.
+class PolicySession(Protocol):
+    capacity: int
+    min_age_months: int | None
+    max_age_months: int | None
+    for_pregnant: bool
+
+    @property
+    def date(self) -> dt.date: ...
+
+
+class PolicyChild(Protocol):
+    nickname: str
+    is_pregnancy: bool
+    birth_date: dt.date | None
+    due_date: dt.date | None
+
+    def age_months_on(self, day: dt.date) -> int | None: ...
+
 
 _POLICIES: dict[str, SessionKindPolicy] = {}
 
@@ -95,12 +114,12 @@ class SessionKindPolicy:
             closes_at = starts_at
         return opens_at, closes_at, closes_at
 
-    def prepare(self, session: Session) -> None:
+    def prepare(self, session: PolicySession) -> None:
         """Clear what this kind does not use, so a stored session says only what applies."""
         if self.fixed_capacity is not None:
             session.capacity = self.fixed_capacity
 
-    def audience_label(self, session: Session) -> str:
+    def audience_label(self, session: PolicySession) -> str:
         """「対象」 as parents read it."""
         parts = [
             age_range_text(session.min_age_months, session.max_age_months)
@@ -111,7 +130,7 @@ class SessionKindPolicy:
             parts.append(gettext("妊娠中の方"))
         return gettext("、").join(parts)
 
-    def ineligibility_reason(self, session: Session, child: Child) -> str | None:
+    def ineligibility_reason(self, session: PolicySession, child: PolicyChild) -> str | None:
         """Why ``child`` cannot book ``session``, in words for the parent; None when it can."""
         if child.is_pregnancy:
             if not session.for_pregnant:
@@ -123,7 +142,7 @@ class SessionKindPolicy:
         return _age_reason(session, child)
 
 
-def _age_reason(session: Session, child: Child) -> str | None:
+def _age_reason(session: PolicySession, child: PolicyChild) -> str | None:
     """Too young until a date, or too old since one: ages are whole months on the session date."""
     months = child.age_months_on(session.date)
     low, high = session.min_age_months, session.max_age_months
@@ -142,7 +161,7 @@ def _age_reason(session: Session, child: Child) -> str | None:
     return None
 
 
-def _due_date_reason(session: Session, child: Child) -> str | None:
+def _due_date_reason(session: PolicySession, child: PolicyChild) -> str | None:
     """A pregnancy profile fits sessions up to its due date."""
     if child.due_date >= session.date:
         return None
@@ -171,7 +190,7 @@ class TemporaryCare(SessionKindPolicy):
     value = "temporary_care"
     label = _("一時預かり")
 
-    def prepare(self, session: Session) -> None:
+    def prepare(self, session: PolicySession) -> None:
         super().prepare(session)
         session.for_pregnant = False
 
@@ -194,15 +213,15 @@ class PregnancyClass(SessionKindPolicy):
     label = _("両親学級・母親学級")
     note = _("妊娠中の方の講座です。出産予定日を登録して予約してください。")
 
-    def prepare(self, session: Session) -> None:
+    def prepare(self, session: PolicySession) -> None:
         super().prepare(session)
         session.min_age_months = session.max_age_months = None
         session.for_pregnant = True
 
-    def audience_label(self, session: Session) -> str:
+    def audience_label(self, session: PolicySession) -> str:
         return gettext("妊娠中の方（出産予定日が開催日以降の方）")
 
-    def ineligibility_reason(self, session: Session, child: Child) -> str | None:
+    def ineligibility_reason(self, session: PolicySession, child: PolicyChild) -> str | None:
         if not child.is_pregnancy:
             return gettext("%(name)s さんはこの回の対象ではありません（この回は妊娠中の方の講座です）。") % {
                 "name": child.nickname
@@ -223,13 +242,13 @@ class Appointment(SessionKindPolicy):
     created_by = frozenset({Role.SPECIALIST})
     has_specialist = True
 
-    def prepare(self, session: Session) -> None:
+    def prepare(self, session: PolicySession) -> None:
         super().prepare(session)
         session.min_age_months = session.max_age_months = None
         session.for_pregnant = False
 
-    def audience_label(self, session: Session) -> str:
+    def audience_label(self, session: PolicySession) -> str:
         return gettext("保護者の方どなたでも")
 
-    def ineligibility_reason(self, session: Session, child: Child) -> str | None:
+    def ineligibility_reason(self, session: PolicySession, child: PolicyChild) -> str | None:
         return None

@@ -37,7 +37,9 @@ def age_in_months(birth_date: dt.date, on: dt.date) -> int:
 
 
 class Child(models.Model):
-    """お子さんの情報: a child of a parent, or a pregnancy (妊娠中, with the due date)."""
+    """お子さんの情報: a child of a parent, or a pregnancy (妊娠中, with the due date), as the parent
+    keeps it for booking. Not ``consultations.models.Child``, a child in a case record that a
+    specialist keeps (with or without the family's account); the two are never linked."""
 
     parent = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("保護者"), on_delete=models.CASCADE, related_name="children"

@@ -1,4 +1,4 @@
-"""Reads of 予約 that other pages and tasks share: seats, rosters, due mail, and attendance counts."""
+"""Reads of 予約 that other pages share: seats, rosters and attendance counts (due mail: notices)."""
 
 from __future__ import annotations
 
@@ -9,21 +9,21 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from facilities.bookings.emails import NOTICES
 from facilities.bookings.models import Booking, Child, Session
 from facilities.models import Service
-from hubs.selectors import hub_for_staff
-from portal.mail import sent_q
 from portal.models import Role, User
 
 
 def hub_staff_service_ids(user: User) -> models.QuerySet:
     """The services whose sessions a hub staff member runs (拠点職員の担当): their hub's own entry
     and its 出張ひろば entries."""
-    hub = hub_for_staff(user)
-    if hub is None:
+    # Through the hub staff account (hubs.HubStaffAccount, one hub per user), so 予約 does not
+    # depend on the hub registry that depends on it.
+    if not user.is_authenticated or user.role != Role.HUB_STAFF or not user.is_active:
         return Service.objects.none().values("id")
-    return Service.objects.filter(models.Q(hub=hub) | models.Q(popup_plaza__hub=hub)).values("id")
+    return Service.objects.filter(
+        models.Q(hub__staff_accounts__user=user) | models.Q(popup_plaza__hub__staff_accounts__user=user)
+    ).values("id")
 
 
 def manageable_services(user: User) -> models.QuerySet[Service]:
@@ -141,50 +141,6 @@ def eligible_children(parent: User, session: Session) -> tuple[list[Child], list
         else:
             eligible.append(child)
     return eligible, ineligible
-
-
-def notice_due_q(kind: str, now: dt.datetime) -> models.Q:
-    """Which bookings are due the mail ``kind`` now. The database is the source of truth for mail:
-    a notice is due until ``portal.OutgoingMail`` records it sent."""
-    future = models.Q(session__starts_at__gt=now, parent__isnull=False) & ~sent_q(f"bookings/{kind}", Booking)
-    if kind == "confirmation":
-        return future & models.Q(
-            status__in=[Booking.Status.CONFIRMED, Booking.Status.WAITLISTED],
-            session__status=Session.Status.SCHEDULED,
-        )
-    if kind == "promotion":
-        return future & models.Q(
-            promoted_at__isnull=False,
-            status=Booking.Status.CONFIRMED,
-            session__status=Session.Status.SCHEDULED,
-        )
-    if kind == "reminder":
-        # 前日のお知らせ: within the last day before the start, for bookings made before that day, to
-        # parents who want it (アカウントの設定).
-        return future & models.Q(
-            parent__reminder_mails=True,
-            status=Booking.Status.CONFIRMED,
-            session__status=Session.Status.SCHEDULED,
-            session__starts_at__lte=now + dt.timedelta(days=1),
-            created_at__lt=models.F("session__starts_at") - dt.timedelta(days=1),
-        )
-    if kind == "session_cancelled":
-        return future & models.Q(cancelled_by_session=True)
-    if kind == "cancelled":
-        return future & models.Q(status=Booking.Status.CANCELLED, cancelled_by_session=False)
-    if kind == "session_cancelled_for_family":
-        return future & models.Q(cancelled_by_session=True, booked_by__isnull=False)
-    raise ValueError(kind)
-
-
-def due_notices(now: dt.datetime | None = None) -> list[tuple[int, str]]:
-    """Every (booking id, kind) whose mail is due and not yet sent."""
-    now = now or timezone.now()
-    due: list[tuple[int, str]] = []
-    for kind in NOTICES:
-        ids = Booking.objects.filter(notice_due_q(kind, now)).order_by("id").values_list("id", flat=True)
-        due.extend((booking_id, kind) for booking_id in ids)
-    return due
 
 
 def attendance_counts(service_ids: Iterable[int], month: dt.date) -> dict[int, dict[str, int]]:

@@ -18,16 +18,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from facilities.bookings import emails, kinds
+from facilities.bookings import kinds
 from facilities.bookings.models import Booking, Child, Session, SessionSeries
+from facilities.bookings.tasks import send_booking_notice
 from facilities.models import Service
 from portal import audit, mail
 from portal.models import AuditEntry, User
 
 
 def _notify_on_commit(booking_id: int, kind: str) -> None:
-    from facilities.bookings.tasks import send_booking_notice  # tasks call these services
-
     mail.enqueue_on_commit(send_booking_notice, booking_id, kind)
 
 
@@ -414,26 +413,3 @@ def walk_in_add(*, session: Session, by: User, name: str = "") -> Booking:
             detail=_("当日参加の追加"),
         )
     return booking
-
-
-# --- Mail ------------------------------------------------------------------------------------------
-
-
-def booking_send_notice(*, booking_id: int, kind: str, now: dt.datetime | None = None) -> bool:
-    """Send one mail of ``kind`` for a booking if it is still due; True when this call sent it.
-
-    Sending once is the mailer's job (``portal.mail``): it claims the mail in its own committed
-    transaction before the send, so this runs outside any transaction.
-    """
-    from facilities.bookings.selectors import notice_due_q
-
-    booking = (
-        Booking.objects.select_related(
-            "session__service__location", "session__specialist", "parent", "child", "booked_by"
-        )
-        .filter(notice_due_q(kind, now or timezone.now()), pk=booking_id)
-        .first()
-    )
-    if booking is None:
-        return False
-    return emails.booking_notice_send(booking, kind)

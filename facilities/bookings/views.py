@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -32,6 +31,7 @@ from facilities.bookings.forms import (
 from facilities.bookings.models import Booking, Child, Session
 from facilities.models import Service, age_text
 from portal.audit import get_or_refuse
+from portal.forms import add_validation_errors
 from portal.models import Role
 from portal.permissions import parent_required, staff_required
 from portal.redirects import next_url
@@ -72,15 +72,6 @@ def _get_booking_for_staff(request: HttpRequest, pk: int) -> Booking:
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: field errors on their fields, the rest on top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _htmx_aware(request: HttpRequest, template: str, partial: str, context: dict) -> HttpResponse:
@@ -223,7 +214,7 @@ def child_born(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.child_record_birth(child=child, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("お子さんの情報に切り替えました。"))
             return redirect("bookings:child_list")
@@ -293,7 +284,7 @@ def _create_sessions(request: HttpRequest, form_class: type[SessionForm], templa
             messages.success(request, _("予約枠を作りました。"))
             return redirect("bookings:roster", pk=session.pk)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
     return render(request, template, {"form": form})
 
 
@@ -385,10 +376,7 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.session_cancel(session=session, reason=form.cleaned_data["reason"], by=request.user)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                form.add_error("reason", error.message_dict.get("reason"))
-            else:
-                form.add_error(None, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("この回を中止し、予約した方にお知らせしました。"))
             return redirect("bookings:roster", pk=session.pk)

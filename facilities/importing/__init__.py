@@ -10,21 +10,12 @@ unchanged / held, with each held cell's row, column, value and reason) without w
 does it for real in one transaction, and refuses whole while any row is held. Notations (曜日, 時刻,
 受入年齢, 座標) are read by ``facilities.notation``; what it cannot read is held, never guessed.
 
-Hub rows never bypass the hub registry (hubs.services): see ``_plan_hub``.
+Hub rows never bypass the hub registry: see ``_plan_hub`` and ``facilities.importing.signals``.
 """
 
 from __future__ import annotations
 
-from facilities.importing.files import (
-    FILE_PROBLEMS,
-    MAX_BYTES,
-    MAX_CELL_CHARS,
-    MAX_ROWS,
-    FileProblem,
-    Table,
-    decode,
-    read_table,
-)
+from facilities.importing.files import MAX_BYTES, MAX_CELL_CHARS, MAX_ROWS, Table, decode, read_table
 from facilities.importing.layouts import (
     CURRENT_LAYOUT,
     EARLIER_NAMES,
@@ -41,6 +32,7 @@ from facilities.importing.layouts import (
     standard_mapping,
 )
 from facilities.importing.planning import REASONS, UNSET_AREA_CODE, Report, organization_kind, reason_text
+from facilities.importing.problems import FILE_PROBLEMS, FileProblem
 from facilities.importing.running import ImportRefused, check_file, import_file
 
 __all__ = [

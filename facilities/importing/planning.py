@@ -50,6 +50,8 @@ FALSE_WORDS = {"0", "false", "no", "いいえ", "×", "無", "なし", "不可"}
 OWN_ID = re.compile(r"^portal-(\d+)$")
 UNSET_AREA_CODE = "unset"
 HUB_CATEGORIES = {"hub", "popup-hub"}
+# What a file's row of a new hub may prefill in the registry's application form (hubs:register).
+HUB_APPLICATION_FIELDS = ("name", "name_kana", "phone", "email", "url", "description")
 # What an import may change on an approved hub's entry: the directory-facing fields only.
 HUB_DIRECTORY_FIELDS = ("name", "phone", "url", "remarks")
 
@@ -280,18 +282,6 @@ class _Planned:
     changes: list[dict] = dataclasses.field(default_factory=list)
 
 
-def _hub_statuses() -> list[tuple[int, str]]:
-    from hubs.models import Hub
-
-    return list(Hub.objects.values_list("service_id", "status"))
-
-
-def _popup_service_ids() -> list[int]:
-    from hubs.models import PopupPlaza
-
-    return list(PopupPlaza.objects.values_list("service_id", flat=True))
-
-
 def _weekly_of(services: list[Service]) -> dict[int, list[tuple[int, dt.time, dt.time]]]:
     periods: dict[int, list[tuple[int, dt.time, dt.time]]] = {}
     ids = [s.pk for s in services]
@@ -351,8 +341,11 @@ class _Planner:
         # A file without IDs (a city's own spreadsheet) finds its entries by name and address.
         self.services_by_place = {(normalize(s.name), normalize(s.location.address)): s for s in services}
         self.weekly = _weekly_of(services)
-        self.hub_statuses = dict(_hub_statuses())
-        self.popup_service_ids = set(_popup_service_ids())
+        # Entries of the hub registry (its Hub and PopupPlaza rows point at these services).
+        self.hub_service_ids = set(Service.objects.filter(hub__isnull=False).values_list("pk", flat=True))
+        self.popup_service_ids = set(
+            Service.objects.filter(popup_plaza__isnull=False).values_list("pk", flat=True)
+        )
         self.organizations_by_number = {
             o.corporate_number: o for o in Organization.objects.exclude(corporate_number="")
         }
@@ -415,7 +408,7 @@ class _Planner:
             planned.service_values["closed_on_holidays"] = not holidays
         self._validate(row, planned)
         if existing is not None and (
-            existing.pk in self.hub_statuses
+            existing.pk in self.hub_service_ids
             or existing.pk in self.popup_service_ids
             or existing.category.slug in HUB_CATEGORIES
         ):
@@ -423,7 +416,10 @@ class _Planner:
         elif category is not None and category.slug in HUB_CATEGORIES:
             # Not a registered hub (a new row, or an entry of another kind made a hub): only the
             # registry makes hubs, so the row is listed and nothing of it is written.
-            row.note("category", "hub_new", value=row.text("category") or category.name)
+            # What the file says of the entry goes with the note, so the clerk starts the 申請中
+            # application in the registry from it (facilities.import_views.hub_application_url).
+            entry = {key: planned.service_values.get(key) or "" for key in HUB_APPLICATION_FIELDS}
+            row.note("category", "hub_new", value=row.text("category") or category.name, params=entry)
             planned.action, planned.write = "hub", False
         if row.held:
             planned.action = "hold"
@@ -820,9 +816,6 @@ class _Planner:
     def _plan_hub(self, row: _Row, planned: _Planned) -> None:
         """An existing hub or 出張ひろば: the registry keeps its rules. Only directory-facing fields
         are updated here; a new schedule becomes a change request checked by the hub rules."""
-        from hubs import rules
-        from hubs.models import Hub
-
         planned.action = "hub"
         planned.service_values = {
             k: v for k, v in planned.service_values.items() if k in HUB_DIRECTORY_FIELDS
@@ -833,14 +826,11 @@ class _Planner:
         periods, planned.periods = planned.periods, None
         if periods is None or periods == self.weekly.get(service.pk, []):
             return
-        if service.pk not in self.hub_statuses:
+        if service.pk not in self.hub_service_ids:
             # A 出張ひろば's dates, or a hub-category entry the registry does not hold: not changed here.
             row.note("days", "hub_directory_only", value=format_weekly(periods))
             return
-        hub = Hub.objects.select_related("service__organization").get(service=service)
-        errors = hub.rule_errors(
-            periods=[rules.Period(d, o, c) for d, o, c in periods], staff_counts=hub.staff_counts()
-        )
+        errors = service.hub.weekly_schedule_errors(periods)
         if errors:
             messages = "、".join(m for e in errors for m in e.messages)
             row.note("days", "hub_schedule_refused", params={"rules": messages})

@@ -3,7 +3,6 @@ transaction), through the same planner, and the writer of planned rows."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -13,12 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from facilities.importing.files import Table, read_table
 from facilities.importing.layouts import mapping_for
 from facilities.importing.planning import REPORT_LIMIT, Report, _Planned, _Planner
+from facilities.importing.signals import hub_schedule_imported
 from facilities.models import (
     Location,
     Organization,
     Service,
     WeeklyHours,
 )
+from facilities.search_data import set_search_data
 from facilities.text import reading_of
 
 
@@ -165,11 +166,15 @@ class _Writer:
                 for d, o, c in planned.periods
             )
         if planned.hub_periods is not None:
-            _propose_hub_schedule(service, planned.hub_periods, by=self.by, filename=self.filename)
+            hub_schedule_imported.send(
+                sender=Service,
+                service=service,
+                periods=planned.hub_periods,
+                by=self.by,
+                note=str(_("一括登録（%(file)s）から") % {"file": self.filename}),
+            )
 
     def flush(self) -> None:
-        from facilities.search import set_search_data
-
         batch, self.pending = self.pending, []
         new_organizations = {id(p.organization): p.organization for p in batch if p.organization.pk is None}
         Organization.objects.bulk_create(new_organizations.values())
@@ -201,24 +206,3 @@ class _Writer:
             ),
             batch_size=5000,
         )
-
-
-def _propose_hub_schedule(
-    service: Service, periods: list[tuple[int, dt.time, dt.time]], *, by: Any, filename: str
-) -> None:
-    """The file's schedule for a hub, as a change request (変更の申し出) for city staff to decide."""
-    from hubs.models import Hub
-    from hubs.services import hub_change_propose
-
-    hub = Hub.objects.select_related("service").get(service=service)
-    data = {
-        "description": service.description,
-        "phone": service.phone,
-        "email": service.email,
-        "url": service.url,
-        "hours": [[d, o.isoformat("minutes"), c.isoformat("minutes")] for d, o, c in periods],
-        "staff": [[m.name, m.kind] for m in hub.staff.all()],
-    }
-    hub_change_propose(
-        by=by, hub=hub, data=data, note=str(_("一括登録（%(file)s）から") % {"file": filename})
-    )

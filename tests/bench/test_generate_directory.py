@@ -11,7 +11,8 @@ from django.core.management import CommandError, call_command
 from facilities.bookings.models import Session
 from facilities.management.commands.generate_directory import CATEGORIES
 from facilities.models import Location, Service, SpecialHours, WeeklyHours
-from facilities.search import SEARCH_DATA_FIELDS, search_data, search_services
+from facilities.search import search_services
+from facilities.search_data import SEARCH_DATA_FIELDS, search_data
 
 pytestmark = pytest.mark.django_db
 

@@ -8,13 +8,14 @@ import factory
 from django.utils import timezone
 
 from facilities.bookings.models import Booking, Child, Session
-from facilities.models import Area, Category, Location, Organization, Service
+from facilities.models import Category
 from portal import mail
 from portal.models import OutgoingMail, Role, User
+from tests.facilities import factories as directory
 
 
 def category(slug: str) -> Category:
-    """A seeded category; transactional tests flush the seed, so it is recreated when missing."""
+    """A seeded category; transactional tests flush the migration-seeded rows, so it is recreated when missing."""
     return Category.objects.get_or_create(slug=slug, defaults={"name": slug})[0]
 
 
@@ -32,40 +33,15 @@ def today_in(minutes: int) -> dt.datetime:
     return later if later.date() == now.date() else now - dt.timedelta(minutes=minutes)
 
 
-class AreaFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Area
-        django_get_or_create = ("code",)
+class ServiceFactory(directory.ServiceFactory):
+    """A bookable 地域子育て支援拠点 entry in 中央地区 (its reading made from its name, as saving does)."""
 
-    code = "chuo"
-    name = "中央地区"
-
-
-class LocationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Location
-
-    name = factory.Sequence(lambda n: f"会場{n}")
-    address = "みどり市中央1-1-1"
-    area = factory.SubFactory(AreaFactory)
-
-
-class OrganizationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Organization
-
-    name = factory.Sequence(lambda n: f"運営{n}")
-    kind = Organization.Kind.NPO
-
-
-class ServiceFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Service
-
-    organization = factory.SubFactory(OrganizationFactory)
-    location = factory.SubFactory(LocationFactory)
+    location = factory.SubFactory(
+        directory.LocationFactory, area=factory.SubFactory(directory.CentralAreaFactory)
+    )
     category = factory.LazyFunction(lambda: category("hub"))
     name = factory.Sequence(lambda n: f"ひろば{n}")
+    name_kana = ""
     bookable_online = True
 
 

@@ -130,7 +130,7 @@ def test_another_parents_booking_answers_404_and_the_attempt_is_recorded(client,
 def test_an_unreachable_broker_does_not_hold_up_a_booking(parent, django_capture_on_commit_callbacks):
     """Redis down: the enqueue fails at once (short socket timeouts, no publish retries), is logged,
     and the notice stays due for the sweep."""
-    from facilities.bookings import selectors
+    from facilities.bookings import notices
     from portal.celery import app
 
     saved = app.conf.broker_url
@@ -148,7 +148,7 @@ def test_an_unreachable_broker_does_not_hold_up_a_booking(parent, django_capture
         app.conf.task_always_eager = True
         switch_broker(app, saved)
     assert per_booking < 0.3  # 0.64 s before: kombu retried the connection on every enqueue
-    assert len(selectors.due_notices()) == 5 and mail.outbox == []
+    assert len(notices.due_notices()) == 5 and mail.outbox == []
 
 
 def test_an_english_reader_gets_english_mail(django_capture_on_commit_callbacks):

@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
-from facilities.bookings import selectors, services
+from facilities.bookings import notices, services
 from facilities.bookings.models import Booking
 from facilities.bookings.tasks import send_due_notices
 from tests.bookings.factories import BookingFactory, SessionFactory, notice_sent
@@ -62,13 +62,13 @@ def test_no_reminder_for_cancelled_waitlisted_or_later_sessions():
 
 def test_a_booking_made_within_the_last_day_gets_no_separate_reminder():
     BookingFactory(session=_tomorrow_session(), sent={"confirmation": timezone.now()})
-    assert selectors.due_notices() == []
+    assert notices.due_notices() == []
 
 
 def test_a_lost_enqueue_is_sent_by_the_sweep():
     # As if Redis had been down when the booking committed: nothing was sent, the database knows.
     booking = BookingFactory()
-    assert selectors.due_notices() == [(booking.pk, "confirmation")]
+    assert notices.due_notices() == [(booking.pk, "confirmation")]
     send_due_notices()
     assert notice_sent(booking, "confirmation")
     assert len(mail.outbox) == 1
@@ -86,7 +86,7 @@ def test_booking_survives_a_broker_outage(parent, monkeypatch, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         booking = services.booking_create(session=SessionFactory(), parent=parent, child=child)
     assert Booking.objects.get(pk=booking.pk).status == "confirmed"
-    assert selectors.due_notices() == [(booking.pk, "confirmation")]
+    assert notices.due_notices() == [(booking.pk, "confirmation")]
 
 
 def test_a_failed_send_leaves_the_notice_due(monkeypatch):
@@ -97,12 +97,12 @@ def test_a_failed_send_leaves_the_notice_due(monkeypatch):
 
     monkeypatch.setattr(EmailMessage, "send", smtp_down)
     with pytest.raises(ConnectionRefusedError):
-        services.booking_send_notice(booking_id=booking.pk, kind="reminder")
+        notices.booking_send_notice(booking_id=booking.pk, kind="reminder")
     assert not notice_sent(booking, "reminder")
-    assert selectors.due_notices() == [(booking.pk, "reminder")]
+    assert notices.due_notices() == [(booking.pk, "reminder")]
 
 
 def test_notice_for_a_booking_no_longer_due_is_a_no_op():
     booking = BookingFactory(status="cancelled")
-    assert services.booking_send_notice(booking_id=booking.pk, kind="confirmation") is False
+    assert notices.booking_send_notice(booking_id=booking.pk, kind="confirmation") is False
     assert mail.outbox == []

@@ -18,16 +18,8 @@ from consultations.models import (
     SiteType,
     UserSupportSite,
 )
-from facilities.models import Area, Category, Location, Organization, Service
-
-
-class AreaFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Area
-        django_get_or_create = ["code"]
-
-    code = "chuo"
-    name = "中央地区"
+from facilities.models import Category, Location, Organization, Service
+from tests.facilities.factories import CentralAreaFactory as AreaFactory
 
 
 class ServiceFactory(factory.django.DjangoModelFactory):

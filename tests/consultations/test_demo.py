@@ -11,6 +11,7 @@ from consultations import demo, selectors
 from consultations.models import Case, Contact, Referral, Specialist
 from facilities import demo as facilities_demo
 from portal import demo as portal_demo
+from portal.dates import previous_month
 
 
 @pytest.mark.django_db
@@ -31,7 +32,7 @@ def test_demo_is_a_month_for_both_sites_and_idempotent():
         and lead.site.hub_service.name == "ひろば なかよし"
     )
     assert second.site.site_type.code == "specific"
-    month = selectors.previous_month(timezone.localdate())
+    month = previous_month(timezone.localdate())
     for site in (lead.site, second.site):
         report = selectors.monthly_report(month=month, site=site)
         assert report.section("contacts").total >= 10

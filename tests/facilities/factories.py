@@ -1,3 +1,5 @@
+"""Factories of the directory (施設・サービス), shared by every app's tests: each app's factories build on these."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,7 +8,7 @@ import factory
 from django.db import connection
 
 from facilities.models import Area, Category, Location, Organization, Service, SpecialHours, WeeklyHours
-from facilities.search import merge_pending_grams
+from facilities.search_data import merge_pending_grams
 from facilities.text import grams, normalize
 
 
@@ -17,6 +19,13 @@ class AreaFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"area-{n}")
     name = factory.Sequence(lambda n: f"地区{n}")
+
+
+class CentralAreaFactory(AreaFactory):
+    """中央地区: the one district most tests need (made once, then found by its code)."""
+
+    code = "chuo"
+    name = "中央地区"
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):

@@ -4,6 +4,8 @@ open-data file and directory API."""
 from __future__ import annotations
 
 import json
+import re
+from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -320,3 +322,20 @@ def test_the_api_and_the_open_data_file_do_not_query_per_entry(client, db, djang
         client.get(reverse("facilities:api_services"))
     with django_assert_max_num_queries(8):
         client.get(reverse("facilities:open_data_csv"))
+
+
+def test_a_new_hub_row_starts_its_application_in_the_registry(city_client):
+    from hubs.models import Hub
+
+    row = {
+        "ID": "hub-new",
+        "名称": "あおぞらひろば",
+        "種別": "地域子育て支援拠点",
+        "電話番号": "0120-111-222",
+    }
+    html = upload(city_client, csv_bytes(current_table([row]))).content.decode()
+    link = re.search(r'href="(/hubs/new/\?[^"]+)"', html)
+    assert link, "the preview links the row to the registry's application form"
+    form = city_client.get(unescape(link.group(1))).context["service"]
+    assert form.initial["name"] == "あおぞらひろば" and form.initial["phone"].startswith("0120")
+    assert not Hub.objects.exists()  # the clerk adds staff and hours; the registry checks the rules

@@ -106,7 +106,7 @@ RELEVANCE_SET = [
     ("こども発達", {DISABILITY, DEVELOPMENT}),
     ("緑ヶ丘 ひろば", {MIDORI_HIROBA}),
     ("みどりがおか 児童館", {CHILDRENS_HALL}),
-    # Sentences: the seed's voices and similar worries.
+    # Sentences: the parents' voices of the national overview of 利用者支援事業, and similar worries.
     ("仕事を休めないけど子どもが熱を出した", {SICK_CHILD}),
     ("熱があるけど仕事に行かなきゃ", {SICK_CHILD}),
     ("引っ越してきて知り合いがいない", {NAKAYOSHI}),

@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 
 from facilities.models import Category, Service, Synonym
-from facilities.search import reindex_services, search_services
+from facilities.search import search_services
+from facilities.search_data import reindex_services
 from tests.conftest import require_service
 from tests.facilities.factories import ServiceFactory, bulk_services
 

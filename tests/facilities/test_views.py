@@ -227,7 +227,7 @@ def test_situations_exist_in_a_fresh_database(db):
     assert all(s.categories.exists() for s in Situation.objects.all())
 
 
-# The seed's three voices: (situation, services the parent must see in the results)
+# The national overview's three parents' voices (利用者支援事業): (situation, services the parent must see in the results)
 VOICES = [
     (
         "night-emergency",

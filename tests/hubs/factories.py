@@ -6,8 +6,10 @@ import datetime as dt
 
 import factory
 
-from facilities.models import Area, Category, Location, Organization, Service, WeeklyHours
+from facilities.models import Category, WeeklyHours
 from hubs.models import Hub, HubStaffAccount, HubStaffMember
+from tests.facilities import factories as directory
+from tests.facilities.factories import CentralAreaFactory as AreaFactory
 
 
 def ensure_categories() -> Category:
@@ -17,26 +19,12 @@ def ensure_categories() -> Category:
     return Category.objects.get_or_create(slug="hub", defaults={"name": "地域子育て支援拠点"})[0]
 
 
-class AreaFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Area
-        django_get_or_create = ["code"]
-
-    code = "chuo"
-    name = "中央地区"
-
-
-class OrganizationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Organization
-
+class OrganizationFactory(directory.OrganizationFactory):
     name = factory.Sequence(lambda n: f"NPO法人テスト{n}")
-    kind = Organization.Kind.NPO
 
 
-class LocationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Location
+class LocationFactory(directory.LocationFactory):
+    """A place in 中央地区 with coordinates (a hub's entry shows on the map)."""
 
     name = factory.Sequence(lambda n: f"テスト会場{n}")
     address = "みどり市中央1-1"
@@ -45,14 +33,14 @@ class LocationFactory(factory.django.DjangoModelFactory):
     longitude = "139.760000"
 
 
-class HubServiceFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Service
+class HubServiceFactory(directory.ServiceFactory):
+    """A hub's directory entry: unpublished until the hub is approved (its reading made from its name)."""
 
     organization = factory.SubFactory(OrganizationFactory)
     location = factory.SubFactory(LocationFactory)
     category = factory.LazyFunction(ensure_categories)
     name = factory.Sequence(lambda n: f"テストひろば{n}")
+    name_kana = ""
     published = False
 
 

@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from hubs import services
+from hubs import notices, services
 from hubs.models import HubChangeRequest, MonthlyReport
 from hubs.rules import PopupDay
 from portal.models import AuditEntry, Role
@@ -65,7 +65,7 @@ def test_hub_staff_are_mailed_when_a_report_is_returned(
     message = next(m for m in mail.outbox if m.to == [colleague.email])
     assert "差し戻し" in message.subject and "相談件数を確認" in message.body
     assert message.body.startswith("佐藤 様") and f"/hubs/reports/{report.pk}/" in message.body
-    assert services.notices_sweep() == 0  # sent once; the sweep finds nothing left
+    assert notices.notices_sweep() == 0  # sent once; the sweep finds nothing left
 
 
 def test_an_accepted_report_sends_no_mail(city_client, own_hub, django_capture_on_commit_callbacks):
@@ -97,6 +97,6 @@ def test_a_notice_whose_enqueue_was_lost_is_sent_by_the_sweep(own_hub, hub_staff
         hub=own_hub, proposed_by=hub_staff, data={}, status="declined", decided_by=city_staff,
         decided_at=timezone.now(), comment="見送り",
     )  # fmt: skip
-    assert services.notices_sweep() == 1
-    assert services.notices_sweep() == 0
+    assert notices.notices_sweep() == 1
+    assert notices.notices_sweep() == 0
     assert [m.to for m in mail.outbox] == [[hub_staff.email]] and change.comment in mail.outbox[0].body

@@ -10,9 +10,10 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
-from hubs import services
+from hubs import notices
 from hubs.models import Hub, HubTransition, MonthlyReport
 from hubs.tasks import send_report_reminders
+from portal.dates import previous_month
 from portal.models import OutgoingMail
 from tests.conftest import make_user
 from tests.hubs.factories import HubFactory, link_staff
@@ -33,11 +34,11 @@ def test_reminders_go_out_once(city_staff, hub_staff, django_capture_on_commit_c
     hub = approved_hub(city_staff, hub_staff)
     filed = approved_hub(city_staff, make_user("filed@example.test", "hub_staff"))
     today = timezone.localdate().replace(day=5)
-    last = services.previous_month(today)
+    last = previous_month(today)
     MonthlyReport.objects.create(hub=filed, month=last, status="submitted")
 
     with django_capture_on_commit_callbacks(execute=True):
-        sent = services.report_reminders_send(today=today)
+        sent = notices.report_reminders_send(today=today)
     assert sent == 2  # the hub with the missing report, and the city's list
     recipients = sorted(m.to[0] for m in mail.outbox)
     assert recipients == sorted([hub_staff.email, city_staff.email])
@@ -48,7 +49,7 @@ def test_reminders_go_out_once(city_staff, hub_staff, django_capture_on_commit_c
     assert f"{filed.name} {last:%Y-%m}" not in city_mail.body
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.report_reminders_send(today=today) == 0
+        assert notices.report_reminders_send(today=today) == 0
     assert len(mail.outbox) == 2
     assert OutgoingMail.objects.filter(sent_at__isnull=False).count() == 2
 
@@ -58,7 +59,7 @@ def test_reminder_is_in_the_readers_language(city_staff, django_capture_on_commi
     english = make_user("en-hub@example.test", "hub_staff", language="en")
     approved_hub(city_staff, english)
     with django_capture_on_commit_callbacks(execute=True):
-        services.report_reminders_send(today=timezone.localdate())
+        notices.report_reminders_send(today=timezone.localdate())
     assert "Monthly report" in next(m for m in mail.outbox if m.to == [english.email]).subject
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from consultations.models import ConsultationRequest
 from facilities.bookings.models import Booking, Child
-from facilities.bookings.selectors import due_notices
+from facilities.bookings.notices import due_notices
 from portal.models import User
 from portal.services import account_delete
 from tests.bookings.factories import BookingFactory, ChildFactory, SessionFactory, in_days

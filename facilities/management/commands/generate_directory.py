@@ -20,7 +20,7 @@ from django.utils import timezone
 from facilities.bookings.kinds import Course
 from facilities.bookings.models import Session
 from facilities.models import Area, Category, Location, Organization, Service, SpecialHours, WeeklyHours
-from facilities.search import merge_pending_grams, set_search_data
+from facilities.search_data import merge_pending_grams, set_search_data
 
 # (kanji, reading in hiragana)
 PLACES = [

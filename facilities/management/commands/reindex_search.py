@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from facilities.models import Service
-from facilities.search import merge_pending_grams, reindex_services
+from facilities.search_data import merge_pending_grams, reindex_services
 
 
 class Command(BaseCommand):
