@@ -575,7 +575,7 @@ def main() -> int:
     outdir = BENCH / "results" / stamp
     outdir.mkdir(parents=True, exist_ok=True)
 
-    def over_budget(signum, frame):
+    def over_budget(_signum, _frame):
         raise BudgetExceeded(f"the run took longer than {args.budget_minutes} minutes")
 
     signal.signal(signal.SIGALRM, over_budget)

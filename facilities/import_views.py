@@ -153,14 +153,14 @@ def import_help(request: HttpRequest) -> HttpResponse:
 
 @city_staff_required
 @require_GET
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(_request: HttpRequest) -> HttpResponse:
     """一括出力: every entry (hidden ones too) in the current layout plus 拡張_ columns; imports back."""
     return _csv_response(public=False)
 
 
 @city_staff_required
 @require_GET
-def export_xlsx(request: HttpRequest) -> HttpResponse:
+def export_xlsx(_request: HttpRequest) -> HttpResponse:
     return _xlsx_response(public=False)
 
 
@@ -184,14 +184,14 @@ def _xlsx_response(*, public: bool) -> HttpResponse:
 
 @require_GET
 @cache_control(public=True, max_age=OPEN_DATA_SECONDS)
-def open_data_csv(request: HttpRequest) -> HttpResponse:
+def open_data_csv(_request: HttpRequest) -> HttpResponse:
     """オープンデータ: the city's current list, what parents may see, in the standard columns."""
     return _csv_response(public=True)
 
 
 @require_GET
 @cache_control(public=True, max_age=OPEN_DATA_SECONDS)
-def open_data_xlsx(request: HttpRequest) -> HttpResponse:
+def open_data_xlsx(_request: HttpRequest) -> HttpResponse:
     return _xlsx_response(public=True)
 
 

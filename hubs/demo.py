@@ -48,7 +48,7 @@ POPUP_HUB, POPUP_PLACE = "ひろば なかよし", "港地区コミュニティ�
 STAFF_HUB = "ひろば なかよし"
 
 
-def _report_values(hub: Hub, month: dt.date, index: int) -> dict:
+def _report_values(hub: Hub, index: int) -> dict:
     """Plausible numbers; the third month back of 百舌鳥ひろば had no 講習 (flagged in the city's view)."""
     days = hub.open_days_per_week * 4
     base = 12 + 3 * index + len(hub.name)
@@ -105,7 +105,7 @@ def seed(out) -> None:
                 hub=hub,
                 month=month,
                 defaults={
-                    **_report_values(hub, month, index),
+                    **_report_values(hub, index),
                     "status": status,
                     "submitted_at": timezone.now(),
                 },

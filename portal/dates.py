@@ -108,7 +108,7 @@ class DateRange:
 # Something that has happened: a contact, a referral and its outcome, a meeting (地域連携), a consent,
 # a closing date, 情報確認日.
 PAST = DateRange(
-    earliest=lambda day: FLOOR,
+    earliest=lambda _day: FLOOR,
     latest=lambda day: day,
     too_early=_("%(date)s より前の日付は入れられません。"),
     too_late=_("未来の日付は入れられません（%(date)s まで）。"),

@@ -59,23 +59,24 @@ def error_page(request: HttpRequest, status: int, *, texts: tuple | None = None)
     return render(request, "error.html", {"title": title, "message": message}, status=status)
 
 
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+# Django calls the handlers with exception= / reason= by keyword: the names are part of the signature.
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:  # noqa: ARG001
     return error_page(request, 400)
 
 
-def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:  # noqa: ARG001
     return error_page(request, 403)
 
 
-def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:  # noqa: ARG001
     return error_page(request, 404)
 
 
-def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:  # noqa: ARG001
     return error_page(request, 403, texts=CSRF_TEXTS)
 
 
-def server_error(request: HttpRequest) -> HttpResponse:
+def server_error(_request: HttpRequest) -> HttpResponse:
     """Rendered without the request: no context processor, no database, nothing that can fail again."""
     title, message = TEXTS[500]
     try:

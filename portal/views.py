@@ -88,7 +88,7 @@ def _redis_ok() -> bool | None:
 
 
 @never_cache
-def healthz(request: HttpRequest) -> JsonResponse:
+def healthz(_request: HttpRequest) -> JsonResponse:
     database, redis = _database_ok(), _redis_ok()
     healthy = database and redis is not False
     body = {
@@ -99,7 +99,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if healthy else 503)
 
 
-def ping(request: HttpRequest, area_id: int) -> JsonResponse:
+def ping(_request: HttpRequest, area_id: int) -> JsonResponse:
     """The benchmarks' baseline (bench/): the full middleware stack and one primary-key look-up, no
     template, so search and service pages can be quoted as ratios against it."""
     area = get_object_or_404(Area.objects.only("code"), pk=area_id)
