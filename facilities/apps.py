@@ -25,8 +25,11 @@ class FacilitiesConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from facilities.caching import labels_changed
+        from facilities.receivers import reindex_after_commit
+        from facilities.signals import services_renamed
 
         # Category and 地区 names appear in cached parts of the search page (facilities.caching).
         for model in (self.get_model("Category"), self.get_model("Area")):
             post_save.connect(labels_changed, sender=model, dispatch_uid=f"labels-{model.__name__}")
             post_delete.connect(labels_changed, sender=model, dispatch_uid=f"labels-del-{model.__name__}")
+        services_renamed.connect(reindex_after_commit, dispatch_uid="reindex-renamed")

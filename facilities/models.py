@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 
 import holidays
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from facilities.fields import CodePointTextField, GramsField
 from facilities.search_data import SEARCH_DATA_FIELDS, reindex_services, set_search_data
+from facilities.signals import services_renamed
 from facilities.text import normalize, reading_of
 
 # A period "until late" for the 夜間・休日 filter: it closes after this time or past midnight.
@@ -242,9 +243,7 @@ def reindex_renamed(*, kind: str, pk: int) -> None:
     if services[: REINDEX_IN_REQUEST + 1].count() <= REINDEX_IN_REQUEST:
         reindex_services(services)
         return
-    from facilities.tasks import reindex_renamed_services
-
-    transaction.on_commit(lambda: reindex_renamed_services.delay(kind, pk))
+    services_renamed.send(sender=Service, kind=kind, pk=pk)
 
 
 class ServiceQuerySet(models.QuerySet["Service"]):
