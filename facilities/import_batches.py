@@ -34,7 +34,7 @@ def batch_progress(batch: ImportBatch) -> tuple[int, int]:
     return done, total or batch.total_rows
 
 
-def _reporter(batch_id: int):
+def _reporter(batch_id: int) -> importing.running.Progress:
     def report(done: int, total: int) -> None:
         cache.set(_progress_key(batch_id), (done, total), PROGRESS_SECONDS)
 
