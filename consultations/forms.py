@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.apps import apps
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from consultations import selectors
 from consultations.models import (
     Action,
-    AuditEntry,
     Case,
     Channel,
     Child,
@@ -27,7 +24,7 @@ from facilities.models import Area, Service
 from portal import dates
 from portal.dates import DateRangeField
 from portal.i18n import localized
-from portal.models import Role, User
+from portal.models import AuditEntry, Role, User
 
 
 class DateInput(forms.DateInput):
@@ -337,20 +334,36 @@ class SiteChoiceForm(forms.Form):
         self.fields["site"].queryset = sites
 
 
-AUDIT_DATES = [MinValueValidator(dt.date(2000, 1, 1)), MaxValueValidator(dt.date(2100, 12, 31))]
+# The records the audit log names, for its filter (each app records through ``portal.audit``).
+AUDITED_MODELS = [
+    "consultations.case",
+    "consultations.referral",
+    "consultations.followup",
+    "consultations.usersupportsite",
+    "bookings.session",
+    "bookings.booking",
+    "bookings.child",
+    "hubs.hub",
+    "hubs.popupplaza",
+]
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.CharField(label=_("操作した人（メール）"), required=False)
+    by = forms.CharField(label=_("操作した人（メール）"), required=False)
     case = forms.IntegerField(label=_("ケース番号"), required=False, min_value=1)
     action = forms.ChoiceField(label=_("操作"), required=False)
-    # Bounded: the log starts with the portal, and 9999-12-31 plus the day the filter adds overflows.
-    date_from = forms.DateField(label=_("開始日"), required=False, widget=DateInput, validators=AUDIT_DATES)
-    date_to = forms.DateField(label=_("終了日"), required=False, widget=DateInput, validators=AUDIT_DATES)
+    target_type = forms.ChoiceField(label=_("記録の種類"), required=False)
+    # Bounded (portal.dates): the log starts with the portal, and 9999-12-31 plus the day the filter
+    # adds would overflow.
+    date_from = DateRangeField(date_range=dates.PAST, label=_("開始日"), required=False, widget=DateInput)
+    date_to = DateRangeField(date_range=dates.PAST, label=_("終了日"), required=False, widget=DateInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("すべて"))] + list(AuditEntry.Action.choices)
+        self.fields["target_type"].choices = [("", _("すべて"))] + [
+            (label, apps.get_model(label)._meta.verbose_name) for label in AUDITED_MODELS
+        ]
 
 
 class BookingForm(forms.Form):

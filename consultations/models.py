@@ -1,9 +1,9 @@
-"""Case records of 利用者支援専門員 (user-support specialists), their sites, and the audit trail.
+"""Case records of 利用者支援専門員 (user-support specialists) and their sites.
 
 A case (相談ケース) is one household's consultation history at one site. Contacts (相談対応) carry the
 needs and actions that the monthly statistics count; referrals (紹介) point into the directory
 (``facilities.Service``) or record that no suitable service exists (社会資源の開発 signal).
-Every read, change and export of a case writes an ``AuditEntry`` (append-only).
+Every read, change and export of a case writes a ``portal.AuditEntry`` (append-only).
 """
 
 from __future__ import annotations
@@ -550,97 +550,6 @@ class CooperationActivity(models.Model):
             errors["held_on"] = message
         if errors:
             raise ValidationError(errors)
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("the audit log is append-only")
-
-    def delete(self):
-        raise PermissionError("the audit log is append-only")
-
-
-class AuditEntry(models.Model):
-    """監査ログ: who read, changed or exported which case, when and from where. Append-only; a
-    PostgreSQL trigger refuses UPDATE and DELETE as well."""
-
-    class Action(models.TextChoices):
-        READ = "read", _("閲覧")
-        CREATE = "create", _("作成")
-        UPDATE = "update", _("更新")
-        EXPORT = "export", _("出力")
-        ANONYMIZE = "anonymize", _("匿名化")
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作した人"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
-    site = models.ForeignKey(
-        UserSupportSite,
-        verbose_name=_("実施場所"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    case = models.ForeignKey(
-        Case,
-        verbose_name=_("ケース"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="audit_entries",
-    )
-    action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
-    detail = models.CharField(_("内容"), max_length=300, blank=True)
-    ip_address = models.GenericIPAddressField(_("IPアドレス"), null=True, blank=True)
-    user_agent = models.CharField(_("ブラウザ"), max_length=300, blank=True)
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        verbose_name = _("監査ログ")
-        verbose_name_plural = _("監査ログ")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()} {self.case or ''}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise PermissionError("the audit log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("the audit log is append-only")
-
-
-class MailLog(models.Model):
-    """送信記録: one row per mail that must go out once (monthly report, daily digest). The unique
-    constraint is what makes the beat tasks idempotent."""
-
-    class Kind(models.TextChoices):
-        MONTHLY_REPORT = "monthly_report", _("月次報告")
-        DIGEST = "digest", _("フォローアップのお知らせ")
-        ERASURE = "erasure", _("匿名化の予定のお知らせ")
-
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    period = models.DateField(help_text="the report month (1st) or the digest day")
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "recipient", "period"], name="mail_log_once_per_period")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.recipient} {self.period}"
 
 
 def digits(value: str) -> str:

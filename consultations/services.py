@@ -7,17 +7,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
+from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from consultations import selectors
 from consultations.models import (
     Action,
-    AuditEntry,
     Case,
     Child,
     ConsultationRequest,
@@ -26,33 +23,15 @@ from consultations.models import (
     CooperationActivity,
     FollowUp,
     Guardian,
-    MailLog,
     Need,
     Referral,
     Specialist,
     UserSupportSite,
 )
 from facilities.models import Area, Service
-from portal import dates
-from portal.models import Role, User
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a request came from, for the audit log (接続元)."""
-
-    ip: str | None = None
-    user_agent: str = ""
-
-    @classmethod
-    def of(cls, request) -> Origin:
-        return cls(
-            ip=request.META.get("REMOTE_ADDR") or None,
-            user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
-        )
-
-
-SYSTEM = Origin(user_agent="system (scheduled task)")
+from portal import audit, dates, mail
+from portal.audit import SYSTEM, Origin
+from portal.models import AuditEntry, Role, User
 
 
 class PossibleDuplicate(ValidationError):
@@ -75,6 +54,13 @@ def ensure_writable(case: Case) -> None:
         raise ValidationError(case.read_only_reason)
 
 
+def _audit_case(
+    case: Case, *, by, origin: Origin, detail: str, action: str = AuditEntry.Action.UPDATE
+) -> None:
+    """A case's entry in the audit log: named by its number, placed at its site (実施場所)."""
+    audit.record(action=action, target=case, by=by, place=case.site, detail=detail, origin=origin)
+
+
 @dataclass
 class Household:
     """世帯: who a new case is about, as typed on the logging screen."""
@@ -89,27 +75,6 @@ class Household:
     area: Area | None = None
 
 
-def audit_record(
-    *,
-    actor,
-    action: str,
-    origin: Origin,
-    case: Case | None = None,
-    site: UserSupportSite | None = None,
-    detail: str = "",
-) -> AuditEntry:
-    """Append one audit entry (監査ログ). Called inside the transaction of the change it records."""
-    return AuditEntry.objects.create(
-        actor=actor,
-        action=action,
-        case=case,
-        site=site or (case.site if case else None),
-        detail=detail[:300],
-        ip_address=origin.ip,
-        user_agent=origin.user_agent,
-    )
-
-
 def _check_referral_service(service: Service | None, errors: dict) -> None:
     if service is not None and service.status != Service.Status.ACTIVE:
         errors["referral_service"] = _("「%(name)s」は現在実施していないため紹介できません。") % {
@@ -121,7 +86,7 @@ def _check_referral_service(service: Service | None, errors: dict) -> None:
 def contact_log(
     *,
     site: UserSupportSite,
-    actor,
+    by,
     origin: Origin,
     contacted_at: dt.datetime,
     channel: str,
@@ -181,10 +146,8 @@ def contact_log(
 
     if case is None:
         assert household is not None
-        case = _case_open(site=site, actor=actor, household=household, opened_at=contacted_at)
-        audit_record(
-            actor=actor, action=AuditEntry.Action.CREATE, origin=origin, case=case, detail=_("ケース受付")
-        )
+        case = _case_open(site=site, by=by, household=household, opened_at=contacted_at)
+        _audit_case(case, by=by, origin=origin, detail=_("ケース受付"), action=AuditEntry.Action.CREATE)
     elif case.status == Case.Status.RECEIVED:
         case.status = Case.Status.IN_PROGRESS
         case.save(update_fields=["status", "updated_at"])
@@ -192,7 +155,7 @@ def contact_log(
         case.save(update_fields=["updated_at"])
 
     contact = Contact(
-        case=case, contacted_at=contacted_at, channel=channel, specialist=actor, notes=notes.strip()
+        case=case, contacted_at=contacted_at, channel=channel, specialist=by, notes=notes.strip()
     )
     contact.full_clean()
     contact.save()
@@ -218,22 +181,22 @@ def contact_log(
             case=case,
             contact=contact,
             due_on=follow_up_due_on,
-            assignee=actor,
+            assignee=by,
             description=follow_up_description.strip(),
         )
         follow_up.full_clean()
         follow_up.save()
         detail += _("・フォローアップ")
-    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, origin=origin, case=case, detail=detail)
+    _audit_case(case, by=by, origin=origin, detail=detail)
     return contact
 
 
-def _case_open(*, site: UserSupportSite, actor, household: Household, opened_at: dt.datetime) -> Case:
+def _case_open(*, site: UserSupportSite, by, household: Household, opened_at: dt.datetime) -> Case:
     case = Case(
         site=site,
         area=household.area,
         due_date=household.due_date,
-        created_by=actor,
+        created_by=by,
         created_at=opened_at,
         status=Case.Status.RECEIVED,
     )
@@ -256,25 +219,19 @@ def _case_open(*, site: UserSupportSite, actor, household: Household, opened_at:
 
 
 @transaction.atomic
-def case_update(*, case: Case, actor, origin: Origin, fields: dict, detail: str = "") -> Case:
+def case_update(*, case: Case, by, origin: Origin, fields: dict, detail: str = "") -> Case:
     """ケース情報の更新 (地区, 出産予定日, ポータルのアカウント, 代理予約の同意)."""
     ensure_writable(case)
     for name, value in fields.items():
         setattr(case, name, value)
     case.full_clean()
     case.save()
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        origin=origin,
-        case=case,
-        detail=detail or _("ケース情報を更新"),
-    )
+    _audit_case(case, by=by, origin=origin, detail=detail or _("ケース情報を更新"))
     return case
 
 
 @transaction.atomic
-def case_close(*, case: Case, actor, origin: Origin, reason: str, closed_on: dt.date | None = None) -> Case:
+def case_close(*, case: Case, by, origin: Origin, reason: str, closed_on: dt.date | None = None) -> Case:
     """終結: close the case with a reason. The closing date may not precede the first contact nor lie
     in the future (the model checks); when it was *recorded* is kept, as erasure counts from both.
     Open follow-ups stay visible on the timeline."""
@@ -288,18 +245,17 @@ def case_close(*, case: Case, actor, origin: Origin, reason: str, closed_on: dt.
         case.refresh_from_db(fields=["status", "closing_reason", "closed_on", "closed_recorded_at"])
         raise
     case.save()
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
+    _audit_case(
+        case,
+        by=by,
         origin=origin,
-        case=case,
         detail=_("終結（%(reason)s）") % {"reason": case.get_closing_reason_display()},
     )
     return case
 
 
 @transaction.atomic
-def case_reopen(*, case: Case, actor, origin: Origin) -> Case:
+def case_reopen(*, case: Case, by, origin: Origin) -> Case:
     """再開: a closed case becomes 対応中 again, so it can be written to (never an anonymized one)."""
     if case.anonymized_at is not None or case.status != Case.Status.CLOSED:
         raise ValidationError(_("再開できるのは、匿名化していない終結したケースだけです。"))
@@ -308,12 +264,12 @@ def case_reopen(*, case: Case, actor, origin: Origin) -> Case:
     case.status, case.closing_reason = Case.Status.IN_PROGRESS, ""
     case.closed_on, case.closed_recorded_at = None, None
     case.save(update_fields=["status", "closing_reason", "closed_on", "closed_recorded_at", "updated_at"])
-    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, origin=origin, case=case, detail=_("再開"))
+    _audit_case(case, by=by, origin=origin, detail=_("再開"))
     return case
 
 
 @transaction.atomic
-def case_merge(*, target: Case, source: Case, actor, origin: Origin) -> Case:
+def case_merge(*, target: Case, source: Case, by, origin: Origin) -> Case:
     """世帯の統合: one family recorded twice. Everything of ``source`` moves into ``target``
     (guardians and children already there are not copied twice); ``source`` stays as a closed record
     pointing at ``target``, so its audit trail and case number remain."""
@@ -359,7 +315,7 @@ def case_merge(*, target: Case, source: Case, actor, origin: Origin) -> Case:
         (target, _("ケース %(number)s を統合") % {"number": source.number}),
         (source, _("ケース %(number)s に統合") % {"number": target.number}),
     ):
-        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, origin=origin, case=case, detail=detail)
+        _audit_case(case, by=by, origin=origin, detail=detail)
     return target
 
 
@@ -367,7 +323,7 @@ def case_merge(*, target: Case, source: Case, actor, origin: Origin) -> Case:
 def referral_create(
     *,
     case: Case,
-    actor,
+    by,
     origin: Origin,
     need: Need,
     service: Service | None,
@@ -390,15 +346,13 @@ def referral_create(
     )
     referral.full_clean()
     referral.save()
-    audit_record(
-        actor=actor, action=AuditEntry.Action.UPDATE, origin=origin, case=case, detail=_("紹介を記録")
-    )
+    _audit_case(case, by=by, origin=origin, detail=_("紹介を記録"))
     return referral
 
 
 @transaction.atomic
 def referral_record_outcome(
-    *, referral: Referral, actor, origin: Origin, outcome: str, outcome_on: dt.date | None = None
+    *, referral: Referral, by, origin: Origin, outcome: str, outcome_on: dt.date | None = None
 ) -> Referral:
     """紹介の結果: 利用につながった / つながらなかった, with the date it was confirmed."""
     ensure_writable(referral.case)
@@ -412,11 +366,10 @@ def referral_record_outcome(
     )
     referral.full_clean()
     referral.save(update_fields=["outcome", "outcome_on"])
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
+    _audit_case(
+        referral.case,
+        by=by,
         origin=origin,
-        case=referral.case,
         detail=_("紹介の結果: %(outcome)s") % {"outcome": referral.get_outcome_display()},
     )
     return referral
@@ -424,46 +377,32 @@ def referral_record_outcome(
 
 @transaction.atomic
 def follow_up_create(
-    *, case: Case, actor, origin: Origin, due_on: dt.date, description: str, assignee=None
+    *, case: Case, by, origin: Origin, due_on: dt.date, description: str, assignee=None
 ) -> FollowUp:
     """フォローアップを追加, assigned to a specialist of the case's site (the author by default)."""
     ensure_writable(case)
     if assignee is not None and not Specialist.objects.filter(user=assignee, site_id=case.site_id).exists():
         raise ValidationError({"assignee": _("このケースの実施場所の専門員を選んでください。")})
-    follow_up = FollowUp(
-        case=case, due_on=due_on, description=description.strip(), assignee=assignee or actor
-    )
+    follow_up = FollowUp(case=case, due_on=due_on, description=description.strip(), assignee=assignee or by)
     follow_up.full_clean()
     follow_up.save()
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        origin=origin,
-        case=case,
-        detail=_("フォローアップを追加"),
-    )
+    _audit_case(case, by=by, origin=origin, detail=_("フォローアップを追加"))
     return follow_up
 
 
 @transaction.atomic
-def follow_up_complete(*, follow_up: FollowUp, actor, origin: Origin) -> FollowUp:
+def follow_up_complete(*, follow_up: FollowUp, by, origin: Origin) -> FollowUp:
     """フォローアップ完了. Completing twice keeps the first completion time."""
     ensure_writable(follow_up.case)
     if follow_up.done_at is None:
         follow_up.done_at = timezone.now()
         follow_up.save(update_fields=["done_at"])
-        audit_record(
-            actor=actor,
-            action=AuditEntry.Action.UPDATE,
-            origin=origin,
-            case=follow_up.case,
-            detail=_("フォローアップ完了"),
-        )
+        _audit_case(follow_up.case, by=by, origin=origin, detail=_("フォローアップ完了"))
     return follow_up
 
 
 @transaction.atomic
-def follow_up_reassign(*, follow_up: FollowUp, assignee, actor, origin: Origin) -> FollowUp:
+def follow_up_reassign(*, follow_up: FollowUp, assignee, by, origin: Origin) -> FollowUp:
     """担当を変更: an open follow-up goes to another specialist of the same site."""
     ensure_writable(follow_up.case)
     if follow_up.is_done:
@@ -473,36 +412,29 @@ def follow_up_reassign(*, follow_up: FollowUp, assignee, actor, origin: Origin) 
     if assignee.pk != follow_up.assignee_id:
         follow_up.assignee = assignee
         follow_up.save(update_fields=["assignee"])
-        audit_record(
-            actor=actor,
-            action=AuditEntry.Action.UPDATE,
+        _audit_case(
+            follow_up.case,
+            by=by,
             origin=origin,
-            case=follow_up.case,
             detail=_("フォローアップの担当を変更: %(assignee)s") % {"assignee": assignee},
         )
     return follow_up
 
 
 @transaction.atomic
-def follow_up_reopen(*, follow_up: FollowUp, actor, origin: Origin) -> FollowUp:
+def follow_up_reopen(*, follow_up: FollowUp, by, origin: Origin) -> FollowUp:
     """完了を取り消す (undo): a follow-up marked done by mistake is due again."""
     ensure_writable(follow_up.case)
     if follow_up.done_at is not None:
         follow_up.done_at = None
         follow_up.save(update_fields=["done_at"])
-        audit_record(
-            actor=actor,
-            action=AuditEntry.Action.UPDATE,
-            origin=origin,
-            case=follow_up.case,
-            detail=_("フォローアップの完了を取り消し"),
-        )
+        _audit_case(follow_up.case, by=by, origin=origin, detail=_("フォローアップの完了を取り消し"))
     return follow_up
 
 
 @transaction.atomic
 def cooperation_activity_create(
-    *, site: UserSupportSite, actor, held_on: dt.date, partners: str, topic: str, outcome: str = ""
+    *, site: UserSupportSite, by, held_on: dt.date, partners: str, topic: str, outcome: str = ""
 ) -> CooperationActivity:
     """地域連携の記録 (基本型 sites only; the model refuses other types)."""
     activity = CooperationActivity(
@@ -511,7 +443,7 @@ def cooperation_activity_create(
         partners=partners.strip(),
         topic=topic.strip(),
         outcome=outcome.strip(),
-        recorded_by=actor,
+        recorded_by=by,
     )
     activity.full_clean()
     activity.save()
@@ -519,7 +451,7 @@ def cooperation_activity_create(
 
 
 @transaction.atomic
-def referral_book(*, referral: Referral, session, child, actor, origin: Origin):
+def referral_book(*, referral: Referral, session, child, by, origin: Origin):
     """代理予約: book a session of the referred service for the family, with the parent's consent.
 
     The one place that calls the booking feature; its own rules (capacity, waitlist, age, window)
@@ -535,20 +467,14 @@ def referral_book(*, referral: Referral, session, child, actor, origin: Origin):
         raise ValidationError({"session": _("紹介先のサービスの回を選んでください。")})
     if child.parent_id != case.parent_account_id:
         raise ValidationError({"child": _("このお子さんは選べません。")})
-    booking = booking_create(session=session, parent=case.parent_account, child=child)
+    booking = booking_create(session=session, parent=case.parent_account, child=child, by=by)
     if booking.is_repeat and booking.pk != referral.booking_id:
         # The family already holds this seat (booked it themselves, or through another referral):
         # it is theirs, not one made for them.
         raise ValidationError({"session": _("このお子さんはこの回をすでに予約しています。")})
     referral.booking = booking
     referral.save(update_fields=["booking"])
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        origin=origin,
-        case=case,
-        detail=_("代理予約: %(session)s") % {"session": session},
-    )
+    _audit_case(case, by=by, origin=origin, detail=_("代理予約: %(session)s") % {"session": session})
     return booking
 
 
@@ -560,7 +486,7 @@ def _first_of_month(value: dt.date | None) -> dt.date | None:
 
 
 @transaction.atomic
-def case_anonymize(*, case: Case, actor=None, origin: Origin = SYSTEM) -> Case:
+def case_anonymize(*, case: Case, by=None, origin: Origin = SYSTEM) -> Case:
     """匿名化: erase names, contacts and free text; keep every count the statistics read (dates of
     contacts, needs, actions, referrals, area, and whether there is a child or a pregnancy)."""
     case.guardians.update(name="", name_kana="", kana_key="", phone="", email="", phone_digits="")
@@ -576,9 +502,7 @@ def case_anonymize(*, case: Case, actor=None, origin: Origin = SYSTEM) -> Case:
     case.save(
         update_fields=["due_date", "parent_account", "booking_consent_on", "anonymized_at", "updated_at"]
     )
-    audit_record(
-        actor=actor, action=AuditEntry.Action.ANONYMIZE, origin=origin, case=case, detail=_("保存期間の経過")
-    )
+    _audit_case(case, by=by, origin=origin, detail=_("保存期間の経過"), action=AuditEntry.Action.ANONYMIZE)
     return case
 
 
@@ -602,75 +526,45 @@ def cases_anonymize_expired(*, today: dt.date | None = None) -> int:
 # --- Mail --------------------------------------------------------------------------------------------
 
 
-def _claim_mail(*, kind: str, recipient, period: dt.date) -> bool:
-    """Record that this mail goes out; False when it already went (the unique constraint decides,
-    also between two workers running at once)."""
-    try:
-        with transaction.atomic():
-            MailLog.objects.create(kind=kind, recipient=recipient, period=period)
-        return True
-    except IntegrityError:
-        return False
-
-
 def monthly_reports_send(*, month: dt.date) -> int:
     """月次報告: mail each site lead (主任) the report of their site for ``month`` with the CSV."""
     month = month.replace(day=1)
-    sent = 0
     leads = Specialist.objects.filter(is_lead=True, user__is_active=True).select_related(
         "user", "site__service"
     )
-    for lead in leads:
-        # The claim and the mail share a transaction: if sending fails, the claim rolls back and the
-        # next run retries; a mail that went out is never sent twice.
-        with transaction.atomic():
-            if not _claim_mail(kind=MailLog.Kind.MONTHLY_REPORT, recipient=lead.user, period=month):
-                continue
-            with translation.override(lead.user.language):
+
+    def batch():
+        for lead in leads:
+            with translation.override(mail.recipient_language(lead.user)):
                 report = selectors.monthly_report(month=month, site=lead.site)
-                subject = _("【月次報告】%(site)s %(month)s") % {
-                    "site": lead.site.name,
-                    "month": f"{month:%Y-%m}",
-                }
-                body = render_to_string(
-                    "consultations/email/monthly_report.txt", {"report": report, "user": lead.user}
-                )
-                message = EmailMessage(subject, body, to=[lead.user.email])
-                message.attach(
-                    f"consultations-{month:%Y-%m}.csv", report.as_csv().encode("utf-8"), "text/csv"
-                )
-                message.send()
-            sent += 1
-    return sent
+                csv = report.as_csv().encode("utf-8")
+            yield {
+                "message": "consultations/monthly_report",
+                "recipient": lead.user,
+                "about": lead.site,
+                "occasion": f"{month:%Y-%m}",
+                "context": {"report": report, "month": month, "site": lead.site},
+                "attachments": [mail.Attachment(f"consultations-{month:%Y-%m}.csv", csv, "text/csv")],
+            }
 
-
-def _mail_once(*, kind: str, user, period: dt.date, subject: str, template: str, context: dict) -> bool:
-    """Send one text mail in the user's language unless it already went for ``period``. The claim and
-    the send share a transaction: a failed send rolls the claim back and the next run retries."""
-    with transaction.atomic():
-        if not _claim_mail(kind=kind, recipient=user, period=period):
-            return False
-        with translation.override(user.language):
-            body = render_to_string(template, {**context, "user": user})
-            EmailMessage(_(subject) % context, body, to=[user.email]).send()
-    return True
+    return mail.send_all(batch())
 
 
 def follow_up_digests_send(*, day: dt.date) -> int:
     """朝のお知らせ: mail each specialist their follow-ups due today or overdue (case numbers only)."""
-    sent = 0
-    for specialist in Specialist.objects.filter(user__is_active=True).select_related("user"):
-        follow_ups = list(selectors.follow_ups_due(user=specialist.user, day=day))
-        if follow_ups and _mail_once(
-            kind=MailLog.Kind.DIGEST,
-            user=specialist.user,
-            period=day,
-            subject=gettext_noop("【フォローアップ】今日までの予定 %(count)s件"),
-            template="consultations/email/digest.txt",
-            context={"follow_ups": follow_ups, "day": day, "count": len(follow_ups)},
-        ):
-            sent += 1
-    return sent
+
+    def batch():
+        for specialist in Specialist.objects.filter(user__is_active=True).select_related("user"):
+            follow_ups = list(selectors.follow_ups_due(user=specialist.user, day=day))
+            if follow_ups:
+                yield {
+                    "message": "consultations/digest",
+                    "recipient": specialist.user,
+                    "occasion": day.isoformat(),
+                    "context": {"follow_ups": follow_ups, "day": day, "url": _url("consultations:case_list")},
+                }
+
+    return mail.send_all(batch())
 
 
 def erasure_notices_send(*, day: dt.date) -> int:
@@ -679,18 +573,19 @@ def erasure_notices_send(*, day: dt.date) -> int:
     cases = list(selectors.cases_erased_soon(day=day))
     if not cases:
         return 0
-    sent = 0
-    for user in User.objects.filter(role=Role.CITY_STAFF, is_active=True):
-        if _mail_once(
-            kind=MailLog.Kind.ERASURE,
-            user=user,
-            period=day,
-            subject=gettext_noop("【匿名化の予定】30日以内に %(count)s件"),
-            template="consultations/email/erasure_notice.txt",
-            context={"cases": cases, "day": day, "count": len(cases)},
-        ):
-            sent += 1
-    return sent
+    return mail.send_all(
+        {
+            "message": "consultations/erasure_notice",
+            "recipient": user,
+            "occasion": day.isoformat(),
+            "context": {"cases": cases, "day": day},
+        }
+        for user in User.objects.filter(role=Role.CITY_STAFF, is_active=True)
+    )
+
+
+def _url(name: str) -> str:
+    return mail.absolute_url(reverse(name))
 
 
 def consultation_request_create(
@@ -722,11 +617,10 @@ def consultation_request_take(*, request: ConsultationRequest, by, origin: Origi
         request.status = ConsultationRequest.Status.TAKEN
         request.taken_by, request.taken_at = by, timezone.now()
         request.save(update_fields=["status", "taken_by", "taken_at"])
-        audit_record(
-            actor=by,
-            action=AuditEntry.Action.UPDATE,
+        _audit_case(
+            request,
+            by=by,
             origin=origin,
-            site=request.site,
             detail=_("相談の申し込みを受付: %(request)s") % {"request": request},
         )
     return request

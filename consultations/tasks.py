@@ -6,21 +6,22 @@ from celery import shared_task
 from django.utils import timezone
 
 from consultations import selectors, services
+from portal.mail import MailTask
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(base=MailTask)
 def send_monthly_reports() -> int:
     """On the 1st: last month's report to each site lead (runs twice → one mail)."""
     return services.monthly_reports_send(month=selectors.previous_month(timezone.localdate()))
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(base=MailTask)
 def send_follow_up_digests() -> int:
     """Each morning: every specialist's follow-ups due today or overdue (runs twice → one mail)."""
     return services.follow_up_digests_send(day=timezone.localdate())
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(base=MailTask)
 def anonymize_expired_cases() -> int:
     """Nightly: first tell city staff what will be erased within 30 days, then anonymize the cases
     due (retention period passed and the close on record for 30 days). A failed notice stops the

@@ -13,8 +13,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,7 +22,6 @@ from django.views.decorators.vary import vary_on_headers
 
 from consultations import forms, selectors, services
 from consultations.models import (
-    AuditEntry,
     Case,
     ConsultationRequest,
     FollowUp,
@@ -30,8 +29,10 @@ from consultations.models import (
     Specialist,
     UserSupportSite,
 )
-from consultations.services import Household, Origin
-from portal.models import Role
+from consultations.services import Household
+from portal import audit
+from portal.audit import Origin, get_or_refuse
+from portal.models import AuditEntry, Role
 from portal.permissions import parent_required, role_required
 from portal.spreadsheets import csv_attachment
 
@@ -48,17 +49,31 @@ def _site(request: HttpRequest) -> UserSupportSite:
 
 
 def _get_case(request: HttpRequest, pk: int) -> Case:
-    """The case if it belongs to the specialist's own site; 404 otherwise."""
-    return get_object_or_404(
-        Case.objects.for_site(_site(request)).select_related("site__service", "area"), pk=pk
-    )
+    """The case if it belongs to the specialist's own site; 404 otherwise (and the attempt audited)."""
+    cases = Case.objects.for_site(_site(request)).select_related("site__service", "area")
+    return get_or_refuse(cases, request=request, pk=pk)
+
+
+def _get_referral(request: HttpRequest, pk: int) -> Referral:
+    referrals = Referral.objects.filter(case__site=_site(request)).select_related("case", "service")
+    return get_or_refuse(referrals, request=request, pk=pk)
+
+
+def _get_follow_up(request: HttpRequest, pk: int) -> FollowUp:
+    follow_ups = FollowUp.objects.filter(case__site=_site(request)).select_related("case")
+    return get_or_refuse(follow_ups, request=request, pk=pk)
 
 
 def _audit(
     request: HttpRequest, action: str, *, case: Case | None = None, site=None, detail: str = ""
 ) -> None:
-    services.audit_record(
-        actor=request.user, action=action, origin=Origin.of(request), case=case, site=site, detail=detail
+    audit.record(
+        action=action,
+        target=case or site,
+        by=request.user,
+        place=case.site if case else site,
+        detail=detail,
+        origin=Origin.of(request),
     )
 
 
@@ -149,7 +164,7 @@ def contact_log(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             contact = services.contact_log(
                 site=site,
-                actor=request.user,
+                by=request.user,
                 origin=Origin.of(request),
                 case=case,
                 household=household,
@@ -249,7 +264,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
             fields = {name: form.cleaned_data[name] for name in ("area", "due_date", "booking_consent_on")}
             fields["parent_account"] = form.instance.parent_account
             try:
-                services.case_update(case=case, actor=request.user, origin=Origin.of(request), fields=fields)
+                services.case_update(case=case, by=request.user, origin=Origin.of(request), fields=fields)
             except ValidationError as error:
                 transaction.set_rollback(True)
                 _add_errors(form, error)
@@ -274,7 +289,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.case_close(
                 case=case,
-                actor=request.user,
+                by=request.user,
                 origin=Origin.of(request),
                 reason=form.cleaned_data["reason"],
                 closed_on=form.cleaned_data["closed_on"],
@@ -293,7 +308,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
 def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     case = _get_case(request, pk)
     try:
-        services.case_reopen(case=case, actor=request.user, origin=Origin.of(request))
+        services.case_reopen(case=case, by=request.user, origin=Origin.of(request))
     except ValidationError as error:
         _message_errors(request, error)
     else:
@@ -314,7 +329,7 @@ def case_merge(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("source", _("この実施場所にその番号のケースはありません。"))
         else:
             try:
-                services.case_merge(target=case, source=source, actor=request.user, origin=Origin.of(request))
+                services.case_merge(target=case, source=source, by=request.user, origin=Origin.of(request))
             except ValidationError as error:
                 _add_errors(form, error)
             else:
@@ -335,7 +350,7 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.referral_create(
                 case=case,
-                actor=request.user,
+                by=request.user,
                 origin=Origin.of(request),
                 need=form.cleaned_data["need"],
                 service=None if form.cleaned_data["no_suitable_service"] else form.cleaned_data["service"],
@@ -355,13 +370,13 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
 @specialist_required
 @require_POST
 def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = get_object_or_404(Referral.objects.select_related("case"), pk=pk, case__site=_site(request))
+    referral = _get_referral(request, pk)
     form = forms.ReferralOutcomeForm(request.POST)
     if form.is_valid():
         try:
             services.referral_record_outcome(
                 referral=referral,
-                actor=request.user,
+                by=request.user,
                 origin=Origin.of(request),
                 outcome=form.cleaned_data["outcome"],
                 outcome_on=form.cleaned_data["outcome_on"],
@@ -378,12 +393,9 @@ def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 @specialist_required
 def referral_book(request: HttpRequest, pk: int) -> HttpResponse:
     """代理予約: book a session of the referred service for the family (consent recorded)."""
-    referral = get_object_or_404(
-        Referral.objects.select_related("case", "service"),
-        pk=pk,
-        case__site=_site(request),
-        service__isnull=False,
-    )
+    referral = _get_referral(request, pk)
+    if referral.service is None:  # 「適切なサービスがない」: nothing to book
+        raise Http404
     case = referral.case
     if refused := _refuse_read_only(request, case):
         return refused
@@ -395,7 +407,7 @@ def referral_book(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             booking = services.referral_book(
-                referral=referral, actor=request.user, origin=Origin.of(request), **form.cleaned_data
+                referral=referral, by=request.user, origin=Origin.of(request), **form.cleaned_data
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -419,7 +431,7 @@ def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.follow_up_create(
-                case=case, actor=request.user, origin=Origin.of(request), **form.cleaned_data
+                case=case, by=request.user, origin=Origin.of(request), **form.cleaned_data
             )
         except ValidationError as error:
             _message_errors(request, error)
@@ -447,7 +459,7 @@ def follow_up_undo(request: HttpRequest, pk: int) -> HttpResponse:
 @specialist_required
 @require_POST
 def follow_up_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    follow_up = get_object_or_404(FollowUp.objects.select_related("case"), pk=pk, case__site=_site(request))
+    follow_up = _get_follow_up(request, pk)
     form = forms.FollowUpAssignForm(request.POST, site=follow_up.case.site)
     if not form.is_valid():
         _message_form_errors(request, form)
@@ -462,9 +474,9 @@ def follow_up_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _follow_up_change(request: HttpRequest, pk: int, change, done_message: str) -> HttpResponse:
     """完了 / 取り消し, then back to where the button was (the case, the case list or the upcoming list)."""
-    follow_up = get_object_or_404(FollowUp.objects.select_related("case"), pk=pk, case__site=_site(request))
+    follow_up = _get_follow_up(request, pk)
     try:
-        change(follow_up=follow_up, actor=request.user, origin=Origin.of(request))
+        change(follow_up=follow_up, by=request.user, origin=Origin.of(request))
     except ValidationError as error:
         _message_errors(request, error)
     else:
@@ -502,7 +514,7 @@ def cooperation(request: HttpRequest) -> HttpResponse:
     form = forms.CooperationActivityForm(request.POST or None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.cooperation_activity_create(site=site, actor=request.user, **form.cleaned_data)
+            services.cooperation_activity_create(site=site, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -596,17 +608,19 @@ def report_csv(request: HttpRequest) -> HttpResponse:
 
 @city_staff_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    """監査ログ: who read or changed which case. Read-only for everyone."""
+    """監査ログ: who read, changed or was refused which record, in every app. Read-only for everyone."""
     form = forms.AuditFilterForm(request.GET or None)
-    entries = AuditEntry.objects.select_related("actor", "site__service", "case")
+    entries = AuditEntry.objects.select_related("by")
     if form.is_valid():
         data = form.cleaned_data
-        if data["actor"]:
-            entries = entries.filter(actor__email__icontains=data["actor"])
+        if data["by"]:
+            entries = entries.filter(by__email__icontains=data["by"])
         if data["case"]:
-            entries = entries.filter(case_id=data["case"])
+            entries = entries.filter(target_type=Case._meta.label_lower, target_id=data["case"])
         if data["action"]:
             entries = entries.filter(action=data["action"])
+        if data["target_type"]:
+            entries = entries.filter(target_type=data["target_type"])
         tz = timezone.get_current_timezone()
         if data["date_from"]:
             entries = entries.filter(at__gte=dt.datetime.combine(data["date_from"], dt.time.min, tz))
@@ -668,7 +682,9 @@ def request_intake(request: HttpRequest) -> HttpResponse:
 @require_POST
 def request_take(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a request of the own site as taken up (404 for other sites' requests)."""
-    consultation = get_object_or_404(ConsultationRequest.objects.filter(site=_site(request)), pk=pk)
+    consultation = get_or_refuse(
+        ConsultationRequest.objects.filter(site=_site(request)), request=request, pk=pk
+    )
     try:
         services.consultation_request_take(request=consultation, by=request.user, origin=Origin.of(request))
     except ValidationError as error:

@@ -590,6 +590,12 @@ class SearchResults:
         return ids if len(ids) <= FEW_SERVICES else None
 
     def count(self) -> int:
+        """The number of matches, up to ``cap`` + 1; asked once (the search, the paginator and the
+        choice of order all read it)."""
+        return self._count
+
+    @functools.cached_property
+    def _count(self) -> int:
         if self.few is not None:
             return min(len(self._few_ranked_ids), self.cap + 1)
         return self.ranked.order_by()[: self.cap + 1].count()

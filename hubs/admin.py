@@ -14,7 +14,6 @@ from hubs.models import (
     HubTransition,
     MonthlyReport,
     PopupPlaza,
-    ReportReminder,
 )
 
 
@@ -74,8 +73,3 @@ class HubChangeRequestAdmin(admin.ModelAdmin):
     list_display = ["hub", "proposed_by", "proposed_at", "status"]
     list_filter = ["status"]
     readonly_fields = ["data"]
-
-
-@admin.register(ReportReminder)
-class ReportReminderAdmin(admin.ModelAdmin):
-    list_display = ["month", "hub", "sent_at"]

@@ -618,27 +618,3 @@ def month_too_early() -> str:
 def _days_in_month(month: dt.date) -> int:
     following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return (following - month).days
-
-
-class ReportReminder(models.Model):
-    """送信記録 of the monthly reminder: one row per hub and month (and one per month for the city's list),
-    claimed before the mail is sent so a second run sends nothing."""
-
-    month = models.DateField(_("対象月"))
-    hub = models.ForeignKey(Hub, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    sent_at = models.DateTimeField(_("送信日時"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("報告の督促記録")
-        verbose_name_plural = _("報告の督促記録")
-        constraints = [
-            models.UniqueConstraint(fields=["hub", "month"], name="report_reminder_once_per_hub_month"),
-            models.UniqueConstraint(
-                fields=["month"],
-                condition=models.Q(hub__isnull=True),
-                name="report_reminder_once_per_city_month",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.hub or 'city'} {self.month:%Y-%m}"

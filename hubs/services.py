@@ -11,13 +11,10 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from facilities.models import Category, Location, Service, SpecialHours, WeeklyHours
 from hubs import rules
@@ -28,11 +25,11 @@ from hubs.models import (
     HubTransition,
     MonthlyReport,
     PopupPlaza,
-    ReportReminder,
     days_of,
     first_of_month,
 )
-from portal.models import Role, User
+from portal import audit, mail
+from portal.models import AuditEntry, Role, User
 
 StaffEntry = tuple[str, str]  # (name, HubStaffMember.Kind)
 
@@ -138,6 +135,17 @@ def hub_update(
     hub.save()
     _save_schedule_and_staff(hub, periods, staff)
     _sync_publication(hub)
+    audit.record(
+        action=AuditEntry.Action.UPDATE,
+        target=hub,
+        by=by,
+        place=hub.name,
+        detail=_("拠点の変更"),
+        data={
+            "hours": [[p.weekday, f"{p.opens_at:%H:%M}", f"{p.closes_at:%H:%M}"] for p in periods],
+            "staff": [list(entry) for entry in staff],
+        },
+    )
     return hub
 
 
@@ -202,6 +210,9 @@ def hub_change_decide(
     change.status = HubChangeRequest.Status.ACCEPTED if accept else HubChangeRequest.Status.DECLINED
     change.decided_by, change.decided_at, change.comment = by, timezone.now(), comment.strip()
     change.save()
+    from hubs.tasks import notify_change_decided  # tasks call these services
+
+    mail.enqueue_on_commit(notify_change_decided, change.pk)
     return change
 
 
@@ -263,7 +274,27 @@ def popup_create(*, by: User, hub: Hub, location: Location, days: Sequence[rules
         published=hub.status == Hub.Status.APPROVED,
     )
     _add_dates(service, days)
-    return PopupPlaza.objects.create(hub=hub, service=service)
+    popup = PopupPlaza.objects.create(hub=hub, service=service)
+    _record_popup(
+        by=by, popup=popup, action=AuditEntry.Action.CREATE, detail=_("出張ひろばの登録"), days=days
+    )
+    return popup
+
+
+def _day_rows(days: Sequence[rules.PopupDay]) -> list[list[str]]:
+    return [[f"{d.date}", f"{d.opens_at:%H:%M}", f"{d.closes_at:%H:%M}"] for d in days]
+
+
+def _record_popup(*, by: User, popup: PopupPlaza, action: str, detail: str, days, **data) -> None:
+    """出張ひろばの変更 in the audit log, with the dates it concerns."""
+    audit.record(
+        action=action,
+        target=popup,
+        by=by,
+        place=popup.hub.name,
+        detail=detail,
+        data={"days": _day_rows(days), **data},
+    )
 
 
 def _add_dates(service: Service, days: Sequence[rules.PopupDay]) -> None:
@@ -280,6 +311,9 @@ def popup_dates_add(*, by: User, popup: PopupPlaza, days: Sequence[rules.PopupDa
     """Add dates to a hub's 出張ひろば (hub staff or city staff), checked with all the hub's dates."""
     _check_popup_days(popup.hub, days)
     _add_dates(popup.service, days)
+    _record_popup(
+        by=by, popup=popup, action=AuditEntry.Action.UPDATE, detail=_("出張ひろばの日付の追加"), days=days
+    )
     return popup
 
 
@@ -314,9 +348,19 @@ def popup_date_change(*, by: User, popup_day: SpecialHours, day: rules.PopupDay,
             _("変更の理由を入れてください（予約した方にお知らせします）。"), code="reason_required"
         )
     _tell_booked_parents(by=by, popup_day=popup_day, reason=reason.strip())
+    before = _day_rows(days_of([popup_day]))
     popup_day.date, popup_day.opens_at, popup_day.closes_at = day.date, day.opens_at, day.closes_at
     popup_day.full_clean()
     popup_day.save()
+    _record_popup(
+        by=by,
+        popup=popup_day.service.popup_plaza,
+        action=AuditEntry.Action.UPDATE,
+        detail=_("出張ひろばの日付の変更"),
+        days=[day],
+        before=before,
+        reason=reason.strip(),
+    )
     return popup_day
 
 
@@ -332,6 +376,14 @@ def popup_date_withdraw(*, by: User, popup_day: SpecialHours, reason: str) -> in
             _("取り下げの理由を入れてください（予約した方にお知らせします）。"), code="reason_required"
         )
     cancelled = _tell_booked_parents(by=by, popup_day=popup_day, reason=reason.strip())
+    _record_popup(
+        by=by,
+        popup=popup_day.service.popup_plaza,
+        action=AuditEntry.Action.UPDATE,
+        detail=_("出張ひろばの日付の取り下げ"),
+        days=days_of([popup_day]),
+        reason=reason.strip(),
+    )
     popup_day.delete()
     return cancelled
 
@@ -366,6 +418,10 @@ def report_review(*, by: User, report: MonthlyReport, accept: bool, comment: str
     report.status = MonthlyReport.Status.ACCEPTED if accept else MonthlyReport.Status.RETURNED
     report.reviewed_by, report.reviewed_at, report.review_comment = by, timezone.now(), comment.strip()
     report.save()
+    if not accept:
+        from hubs.tasks import notify_report_returned  # tasks call these services
+
+        mail.enqueue_on_commit(notify_report_returned, report.pk)
     return report
 
 
@@ -373,58 +429,89 @@ def previous_month(today: dt.date) -> dt.date:
     return first_of_month(first_of_month(today) - dt.timedelta(days=1))
 
 
-def _claim_reminder(*, month: dt.date, hub: Hub | None) -> bool:
-    """Write the sent-log row first; a second run hits the unique constraint and sends nothing."""
-    try:
-        with transaction.atomic():
-            ReportReminder.objects.create(month=month, hub=hub)
-    except IntegrityError:
-        return False
-    return True
-
-
-def _mail(user: User, subject, template: str, context: dict) -> None:
-    """Send in the reader's language; ``subject`` is lazy so it is translated here."""
-    with translation.override(user.language):
-        body = render_to_string(template, context)
-        send_mail(str(subject) % {"month": f"{context['month']:%Y-%m}"}, body, None, [user.email])
+def _staff_users(hub: Hub):
+    return User.objects.filter(hub_account__hub=hub, is_active=True)
 
 
 def report_reminders_send(*, today: dt.date) -> int:
     """Remind hub staff of last month's missing report and give city staff the overdue list (毎月5日).
 
-    Returns the number of mails queued. Idempotent per hub and month (ReportReminder).
+    Returns the number of mails sent; each goes once per hub, month and person (``OutgoingMail``).
     """
     from hubs.selectors import overdue_reports
 
     month = previous_month(today)
     overdue = overdue_reports(until=month)
-    sent = 0
-    with transaction.atomic():
+
+    def batch():
         for hub in {item.hub for item in overdue if item.month == month}:
-            if not _claim_reminder(month=month, hub=hub):
-                continue
-            for account in hub.staff_accounts.select_related("user").filter(user__is_active=True):
-                context = {"hub": hub, "month": month, "url": reverse("hubs:report_list", args=[hub.pk])}
-                transaction.on_commit(
-                    lambda u=account.user, c=context: _mail(
-                        u,
-                        gettext_lazy("【月次実績報告】%(month)sの報告をお願いします"),
-                        "hubs/mail/report_reminder.txt",
-                        c,
-                    )
-                )
-                sent += 1
-        if overdue and _claim_reminder(month=month, hub=None):
+            for user in _staff_users(hub):
+                yield {
+                    "message": "hubs/report_reminder",
+                    "recipient": user,
+                    "about": hub,
+                    "occasion": f"{month:%Y-%m}",
+                    "context": {"hub": hub, "month": month, "url": _url("hubs:report_list", hub.pk)},
+                }
+        if overdue:
             for user in User.objects.filter(role=Role.CITY_STAFF, is_active=True):
-                context = {"overdue": overdue, "month": month, "url": reverse("hubs:city_overview")}
-                transaction.on_commit(
-                    lambda u=user, c=context: _mail(
-                        u,
-                        gettext_lazy("【月次実績報告】%(month)sまでの未提出の報告"),
-                        "hubs/mail/overdue_list.txt",
-                        c,
-                    )
-                )
-                sent += 1
-    return sent
+                yield {
+                    "message": "hubs/overdue_list",
+                    "recipient": user,
+                    "occasion": f"{month:%Y-%m}",
+                    "context": {"overdue": overdue, "month": month, "url": _url("hubs:city_overview")},
+                }
+
+    return mail.send_all(batch())
+
+
+def _url(name: str, *args) -> str:
+    return mail.absolute_url(reverse(name, args=args))
+
+
+def report_returned_notify(*, report_id: int) -> int:
+    """差し戻し: tell the hub's staff that the city returned their monthly report, with the comment."""
+    report = MonthlyReport.objects.select_related("hub").get(pk=report_id)
+    if report.status != MonthlyReport.Status.RETURNED:
+        return 0  # resubmitted or accepted before the mail went out: nothing to tell any more
+    return mail.send_all(
+        {
+            "message": "hubs/report_returned",
+            "recipient": user,
+            "about": report,
+            "occasion": f"{report.reviewed_at:%Y%m%dT%H%M%S}",
+            "context": {"report": report, "hub": report.hub, "url": _url("hubs:report_detail", report.pk)},
+        }
+        for user in _staff_users(report.hub)
+    )
+
+
+def change_decided_notify(*, change_id: int) -> int:
+    """変更の申し出の結果: tell the hub staff member who proposed it whether it was taken or not."""
+    change = HubChangeRequest.objects.select_related("hub", "proposed_by").get(pk=change_id)
+    if change.status == HubChangeRequest.Status.PENDING or not change.proposed_by.is_active:
+        return 0
+    return int(
+        mail.send(
+            message="hubs/change_decided",
+            recipient=change.proposed_by,
+            about=change,
+            context={"change": change, "hub": change.hub, "url": _url("hubs:detail", change.hub_id)},
+        )
+    )
+
+
+# Returned reports and decided changes this recent are looked at by the sweep, in case the enqueue
+# at the commit was lost (broker down); older ones were either sent or are no longer news.
+NOTICE_SWEEP_WINDOW = dt.timedelta(days=7)
+
+
+def notices_sweep(*, now: dt.datetime | None = None) -> int:
+    """Send any notice of a returned report or a decided change that is still unsent."""
+    since = (now or timezone.now()) - NOTICE_SWEEP_WINDOW
+    returned = MonthlyReport.objects.filter(status=MonthlyReport.Status.RETURNED, reviewed_at__gte=since)
+    decided = HubChangeRequest.objects.exclude(status=HubChangeRequest.Status.PENDING).filter(
+        decided_at__gte=since
+    )
+    sent = sum(report_returned_notify(report_id=pk) for pk in returned.values_list("pk", flat=True))
+    return sent + sum(change_decided_notify(change_id=pk) for pk in decided.values_list("pk", flat=True))

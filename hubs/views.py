@@ -398,7 +398,7 @@ def report_edit(request: HttpRequest, pk: int, year: int, month: int) -> HttpRes
     hub = _get_hub_for_user(request, pk)
     try:
         month_start = dt.date(year, month, 1)
-    except ValueError:
+    except (ValueError, OverflowError):  # a month 13 or a year past C's int (the URL takes any digits)
         raise Http404 from None
     if month_start < dates.FLOOR:  # no page links there, and the prefill cannot count year 1
         raise Http404

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import User
+from portal.models import OutgoingMail, User
 
 
 @admin.register(User)
@@ -20,3 +20,21 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "role", "password1", "password2"]})]
     readonly_fields = ["last_login", "date_joined"]
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    """送信記録, read-only: the mailer alone writes it."""
+
+    list_display = ["message", "about_type", "about_id", "occasion", "recipient", "claimed_at", "sent_at"]
+    list_filter = ["message"]
+    search_fields = ["recipient__email", "message"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -129,13 +129,28 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task whose worker vanished (whole-worker kill) goes back to the queue after visibility_timeout:
+# the same ten minutes as the mail sweeps below, and longer than the mailer's claim timeout
+# (MAIL_CLAIM_TIMEOUT), so a redelivered task finds the dead sender's claim stale.
+# Short socket timeouts and no publish retries: a request that enqueues while Redis is unreachable
+# waits at most ~0.3 s, logs it, and the sweep delivers (docs/celery.md).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
+    "socket_connect_timeout": 0.25,
+    "socket_timeout": 2,
+    "max_retries": 0,
+}
+CELERY_TASK_PUBLISH_RETRY = False
 # Apps add their periodic tasks here; the entries are plain data so a test can check them.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "portal-heartbeat": {"task": "portal.tasks.heartbeat", "schedule": crontab(minute="*/15")},
     "hubs-report-reminders": {
         "task": "hubs.tasks.send_report_reminders",
         "schedule": crontab(minute=0, hour=9, day_of_month=5),
+    },
+    "hubs-send-due-notices": {
+        "task": "hubs.tasks.send_due_notices",
+        "schedule": crontab(minute="*/10"),
     },
     "bookings-send-due-notices": {
         "task": "facilities.bookings.tasks.send_due_notices",
@@ -203,6 +218,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Mail --------------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds after which a mail claimed but not recorded sent is taken to be left by a dead sender and
+# is sent again (portal.mail). Shorter than the broker's visibility timeout and the sweeps' interval.
+MAIL_CLAIM_TIMEOUT: int = env.int("MAIL_CLAIM_TIMEOUT", default=300)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="子育て支援ポータル <no-reply@example.jp>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -252,6 +270,8 @@ LOGGING = {
 # --- Portal ------------------------------------------------------------------------------------------
 # The demo city's name, shown in the header. A real deployment sets its own.
 CITY_NAME: str = env.str("CITY_NAME", default="みどり市")
+# The address people reach the portal at: links in mail (a booking, a report) start with it.
+PORTAL_URL: str = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 
 
 def _city_code(value: str) -> str:

@@ -143,6 +143,18 @@ def city_staff(db) -> User:
     return make_user("city@example.test", Role.CITY_STAFF)
 
 
+def switch_broker(app, url: str) -> None:
+    """Point this process's producer at ``url``, dropping the connections it pooled for the old one."""
+    import kombu.pools
+
+    app.conf.broker_url = url
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+    kombu.pools.reset()
+
+
 def _forget_result_backend(app) -> None:
     # The app caches its result backend (per thread and app-wide): an eager task run earlier left
     # the disabled one there, which would make ``.get()`` on a real worker's result fail.

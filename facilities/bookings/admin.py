@@ -20,8 +20,8 @@ class ViewOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Session)
 class SessionAdmin(ViewOnlyAdmin):
-    list_display = ["__str__", "service", "capacity", "status", "specialist"]
-    list_filter = ["status", "service__category"]
+    list_display = ["__str__", "kind", "service", "capacity", "status", "specialist"]
+    list_filter = ["kind", "status", "service__category"]
     search_fields = ["title", "service__name"]
     date_hierarchy = "starts_at"
     raw_id_fields = ["service", "series", "specialist", "created_by"]

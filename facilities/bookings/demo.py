@@ -15,6 +15,7 @@ from django.utils import timezone
 from facilities.bookings.models import Booking, Child, Session
 from facilities.bookings.services import session_create
 from facilities.models import Service
+from portal import mail
 from portal.demo import demo_user
 
 WEEKS_AHEAD = 4
@@ -222,10 +223,10 @@ def _seed_bookings(children: dict[str, Child]) -> None:
         if not session.accepts(child) or session.bookings.filter(child=child).exists():
             continue
         full = session.bookings.filter(status=Booking.Status.CONFIRMED).count() >= session.capacity
-        Booking.objects.create(
+        booking = Booking.objects.create(
             session=session,
             parent=child.parent,
             child=child,
             status=Booking.Status.WAITLISTED if full else Booking.Status.CONFIRMED,
-            confirmation_sent_at=now,
         )
+        mail.record_sent(message="bookings/confirmation", recipient=child.parent, about=booking, at=now)

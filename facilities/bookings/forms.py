@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from facilities.bookings import kinds
-from facilities.bookings.models import Child
+from facilities.bookings import kinds, selectors
+from facilities.bookings.models import Child, Session
 from facilities.models import Service, WeeklyHours
 from portal import dates
 from portal.dates import DateRangeField
@@ -51,6 +51,10 @@ class ChildBirthForm(forms.Form):
 
 
 class BookForm(forms.Form):
+    """どなたの予約ですか: one of the parent's children who may book ``session`` now; a child who
+    may not is refused with the reason (``selectors.child_obstacle``: age, due date, kind, or an
+    overlapping booking). ``services.booking_create`` asks again under its locks."""
+
     child = forms.ModelChoiceField(
         label=_("どなたの予約ですか"),
         queryset=Child.objects.none(),
@@ -61,9 +65,16 @@ class BookForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, parent: User, **kwargs) -> None:
+    def __init__(self, *args, parent: User, session: Session, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.session = session
         self.fields["child"].queryset = parent.children.all()
+
+    def clean_child(self) -> Child:
+        child = self.cleaned_data["child"]
+        if reason := selectors.child_obstacle(self.session, child):
+            raise forms.ValidationError(reason)
+        return child
 
 
 class SessionForm(forms.Form):

@@ -290,7 +290,7 @@ class Booking(models.Model):
     """予約: a seat (or a waitlist place) of a session for one child of a parent, or a walk-in.
 
     Waitlist position is derived (earlier waitlisted bookings of the same session), never stored,
-    so it cannot drift. The ``*_sent_at`` fields record each mail, so none is sent twice.
+    so it cannot drift. Each mail about a booking is recorded once in ``portal.OutgoingMail``.
     """
 
     class Status(models.TextChoices):
@@ -324,10 +324,15 @@ class Booking(models.Model):
     promoted_at = models.DateTimeField(_("繰り上げ日時"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("キャンセル日時"), null=True, blank=True)
     cancelled_by_session = models.BooleanField(_("回の中止による取消"), default=False)
-    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
-    promoted_notice_sent_at = models.DateTimeField(null=True, blank=True)
-    reminder_sent_at = models.DateTimeField(null=True, blank=True)
-    cancel_notice_sent_at = models.DateTimeField(null=True, blank=True)
+    # 代理予約: the specialist who booked for the family (empty when the parent booked themselves).
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("代理予約した人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = BookingQuerySet.as_manager()
 

@@ -9,9 +9,11 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from facilities.bookings.emails import NOTICES
 from facilities.bookings.models import Booking, Child, Session
 from facilities.models import Service
 from hubs.selectors import hub_for_staff
+from portal.mail import sent_q
 from portal.models import Role, User
 
 
@@ -96,7 +98,9 @@ def parent_bookings(parent: User) -> models.QuerySet[Booking]:
     """A parent's bookings with session, service and child joined and ``position`` (キャンセル待ちの順番)."""
     return (
         Booking.objects.filter(parent=parent)
-        .select_related("session__service__location", "session__specialist", "child")
+        .select_related(
+            "session__service__location", "session__service__organization", "session__specialist", "child"
+        )
         .annotate(position=_waitlist_position())
         .order_by("session__starts_at", "id")
     )
@@ -140,42 +144,44 @@ def eligible_children(parent: User, session: Session) -> tuple[list[Child], list
 
 
 def notice_due_q(kind: str, now: dt.datetime) -> models.Q:
-    """Which bookings are due the mail ``kind`` now. The database is the source of truth for mail."""
-    future = models.Q(session__starts_at__gt=now, parent__isnull=False)
+    """Which bookings are due the mail ``kind`` now. The database is the source of truth for mail:
+    a notice is due until ``portal.OutgoingMail`` records it sent."""
+    future = models.Q(session__starts_at__gt=now, parent__isnull=False) & ~sent_q(f"bookings/{kind}", Booking)
     if kind == "confirmation":
         return future & models.Q(
-            confirmation_sent_at__isnull=True,
             status__in=[Booking.Status.CONFIRMED, Booking.Status.WAITLISTED],
             session__status=Session.Status.SCHEDULED,
         )
     if kind == "promotion":
         return future & models.Q(
-            promoted_notice_sent_at__isnull=True,
             promoted_at__isnull=False,
             status=Booking.Status.CONFIRMED,
             session__status=Session.Status.SCHEDULED,
         )
     if kind == "reminder":
-        # 前日のお知らせ: within the last day before the start, for bookings made before that day.
+        # 前日のお知らせ: within the last day before the start, for bookings made before that day, to
+        # parents who want it (アカウントの設定).
         return future & models.Q(
-            reminder_sent_at__isnull=True,
+            parent__reminder_mails=True,
             status=Booking.Status.CONFIRMED,
             session__status=Session.Status.SCHEDULED,
             session__starts_at__lte=now + dt.timedelta(days=1),
             created_at__lt=models.F("session__starts_at") - dt.timedelta(days=1),
         )
     if kind == "session_cancelled":
-        return future & models.Q(cancel_notice_sent_at__isnull=True, cancelled_by_session=True)
+        return future & models.Q(cancelled_by_session=True)
+    if kind == "cancelled":
+        return future & models.Q(status=Booking.Status.CANCELLED, cancelled_by_session=False)
+    if kind == "session_cancelled_for_family":
+        return future & models.Q(cancelled_by_session=True, booked_by__isnull=False)
     raise ValueError(kind)
 
 
 def due_notices(now: dt.datetime | None = None) -> list[tuple[int, str]]:
     """Every (booking id, kind) whose mail is due and not yet sent."""
-    from facilities.bookings.services import NOTICE_FIELDS
-
     now = now or timezone.now()
     due: list[tuple[int, str]] = []
-    for kind in NOTICE_FIELDS:
+    for kind in NOTICES:
         ids = Booking.objects.filter(notice_due_q(kind, now)).order_by("id").values_list("id", flat=True)
         due.extend((booking_id, kind) for booking_id in ids)
     return due

@@ -10,7 +10,6 @@ first eligible waitlisted booking in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import Any
 
 import holidays
@@ -22,31 +21,14 @@ from django.utils.translation import gettext as _
 from facilities.bookings import emails, kinds
 from facilities.bookings.models import Booking, Child, Session, SessionSeries
 from facilities.models import Service
-from portal.models import User
-
-logger = logging.getLogger(__name__)
-
-# Which mail, and the field that records it was sent (so it is sent exactly once).
-NOTICE_FIELDS = {
-    "confirmation": "confirmation_sent_at",
-    "promotion": "promoted_notice_sent_at",
-    "reminder": "reminder_sent_at",
-    "session_cancelled": "cancel_notice_sent_at",
-}
-
-
-def _enqueue_notice(booking_id: int, kind: str) -> None:
-    from facilities.bookings.tasks import send_booking_notice
-
-    try:
-        send_booking_notice.delay(booking_id, kind)
-    except Exception:
-        # Broker down: the beat sweep (send_due_notices) finds the unsent mail in the database later.
-        logger.warning("could not enqueue %s notice for booking %s; the sweep will send it", kind, booking_id)
+from portal import audit, mail
+from portal.models import AuditEntry, User
 
 
 def _notify_on_commit(booking_id: int, kind: str) -> None:
-    transaction.on_commit(lambda: _enqueue_notice(booking_id, kind))
+    from facilities.bookings.tasks import send_booking_notice  # tasks call these services
+
+    mail.enqueue_on_commit(send_booking_notice, booking_id, kind)
 
 
 # --- Children --------------------------------------------------------------------------------------
@@ -256,10 +238,19 @@ def session_set_capacity(*, session: Session, capacity: int, by: User) -> Sessio
                     % {"n": confirmed}
                 }
             )
+        before = session.capacity
         session.capacity = capacity
         session.full_clean()
         session.save(update_fields=["capacity"])
-        _fill_free_seats(session, timezone.now())
+        promoted = _fill_free_seats(session, timezone.now())
+        audit.record(
+            action=AuditEntry.Action.UPDATE,
+            target=session,
+            by=by,
+            place=session.service,
+            detail=_("定員の変更"),
+            data={"capacity": [before, capacity], "promoted": [b.pk for b in promoted]},
+        )
     return session
 
 
@@ -280,10 +271,20 @@ def session_cancel(*, session: Session, reason: str, by: User) -> Session:
         session.full_clean()
         session.save(update_fields=["status", "cancel_reason"])
         live = session.bookings.exclude(status=Booking.Status.CANCELLED)
-        notify = list(live.filter(parent__isnull=False).values_list("id", flat=True))
+        notify = list(live.filter(parent__isnull=False).values_list("id", "booked_by_id"))
         live.update(status=Booking.Status.CANCELLED, cancelled_at=now, cancelled_by_session=True)
-        for booking_id in notify:
+        for booking_id, booked_by_id in notify:
             _notify_on_commit(booking_id, "session_cancelled")
+            if booked_by_id is not None:
+                _notify_on_commit(booking_id, "session_cancelled_for_family")
+        audit.record(
+            action=AuditEntry.Action.UPDATE,
+            target=session,
+            by=by,
+            place=session.service,
+            detail=_("回の中止"),
+            data={"reason": reason, "bookings_cancelled": [pk for pk, _by in notify]},
+        )
     return session
 
 
@@ -291,9 +292,10 @@ def session_cancel(*, session: Session, reason: str, by: User) -> Session:
 
 
 def booking_create(
-    *, session: Session, parent: User, child: Child, now: dt.datetime | None = None
+    *, session: Session, parent: User, child: Child, by: User | None = None, now: dt.datetime | None = None
 ) -> Booking:
-    """予約する: a confirmed seat, or a waitlist place when the session is full.
+    """予約する: a confirmed seat, or a waitlist place when the session is full. ``by`` is who booked
+    when it is not the parent (代理予約 by a specialist).
 
     Refused with the reason when the child is not this session's audience
     (``Session.ineligibility_reason``) or already holds a session at overlapping hours.
@@ -324,7 +326,14 @@ def booking_create(
             raise ValidationError({"child": clash.clash_message()})
         confirmed = session.bookings.filter(status=Booking.Status.CONFIRMED).count()
         status = Booking.Status.CONFIRMED if confirmed < session.capacity else Booking.Status.WAITLISTED
-        booking = Booking(session=session, parent=parent, child=child, status=status, created_at=now)
+        booking = Booking(
+            session=session,
+            parent=parent,
+            child=child,
+            status=status,
+            created_at=now,
+            booked_by=by if by is not None and by.pk != parent.pk else None,
+        )
         booking.full_clean(validate_constraints=False)  # the lock above already serialises this session
         booking.save()
         _notify_on_commit(booking.pk, "confirmation")
@@ -356,6 +365,15 @@ def booking_cancel(*, booking: Booking, by: User, closing_account: bool = False)
         booking.save(update_fields=["status", "cancelled_at"])
         if was_confirmed and session.status == Session.Status.SCHEDULED:
             _fill_free_seats(session, now)
+        if by.pk != booking.parent_id:
+            audit.record(
+                action=AuditEntry.Action.UPDATE,
+                target=booking,
+                by=by,
+                place=session.service,
+                detail=_("予約の取消"),
+            )
+        _notify_on_commit(booking.pk, "cancelled")
     return booking
 
 
@@ -388,6 +406,13 @@ def walk_in_add(*, session: Session, by: User, name: str = "") -> Booking:
         )
         booking.full_clean(validate_constraints=False)
         booking.save()
+        audit.record(
+            action=AuditEntry.Action.CREATE,
+            target=booking,
+            by=by,
+            place=session.service,
+            detail=_("当日参加の追加"),
+        )
     return booking
 
 
@@ -395,26 +420,20 @@ def walk_in_add(*, session: Session, by: User, name: str = "") -> Booking:
 
 
 def booking_send_notice(*, booking_id: int, kind: str, now: dt.datetime | None = None) -> bool:
-    """Send one mail of ``kind`` for a booking at most once; True when this call sent it.
+    """Send one mail of ``kind`` for a booking if it is still due; True when this call sent it.
 
-    The booking row is claimed with ``SELECT ... FOR UPDATE SKIP LOCKED`` and the sent time is
-    written in the same transaction as the send: a worker that dies mid-way leaves it unsent (the
-    sweep retries), and two workers never both send it.
+    Sending once is the mailer's job (``portal.mail``): it claims the mail in its own committed
+    transaction before the send, so this runs outside any transaction.
     """
     from facilities.bookings.selectors import notice_due_q
 
-    now = now or timezone.now()
-    field = NOTICE_FIELDS[kind]
-    with transaction.atomic():
-        booking = (
-            Booking.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("session__service__location", "session__specialist", "parent", "child")
-            .filter(notice_due_q(kind, now), pk=booking_id)
-            .first()
+    booking = (
+        Booking.objects.select_related(
+            "session__service__location", "session__specialist", "parent", "child", "booked_by"
         )
-        if booking is None:
-            return False
-        emails.send_booking_mail(booking, kind)
-        setattr(booking, field, now)
-        booking.save(update_fields=[field])
-    return True
+        .filter(notice_due_q(kind, now or timezone.now()), pk=booking_id)
+        .first()
+    )
+    if booking is None:
+        return False
+    return emails.booking_notice_send(booking, kind)

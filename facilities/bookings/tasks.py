@@ -1,20 +1,14 @@
-"""Mail tasks of 予約. The database says what is due; each send claims its booking row atomically."""
+"""Mail tasks of 予約. The database says what is due; the mailer claims each mail before sending it."""
 
 from __future__ import annotations
-
-import smtplib
 
 from celery import shared_task
 
 from facilities.bookings import selectors, services
+from portal.mail import MailTask
 
 
-@shared_task(
-    autoretry_for=(OSError, smtplib.SMTPException),
-    retry_backoff=2,
-    retry_jitter=False,
-    max_retries=6,
-)
+@shared_task(base=MailTask)
 def send_booking_notice(booking_id: int, kind: str) -> bool:
     """Send one booking mail unless it was already sent (then a no-op)."""
     return services.booking_send_notice(booking_id=booking_id, kind=kind)

@@ -31,6 +31,7 @@ from facilities.bookings.forms import (
 )
 from facilities.bookings.models import Booking, Child, Session
 from facilities.models import Service, age_text
+from portal.audit import get_or_refuse
 from portal.models import Role
 from portal.permissions import parent_required, staff_required
 from portal.redirects import next_url
@@ -47,23 +48,26 @@ def _get_public_session(pk: int) -> Session:
     )
 
 
+# The getters below reach personal data (a family's bookings and children, a roster): an object
+# outside the user's scope answers 404 and the attempt is audited (portal.audit.get_or_refuse).
+
+
 def _get_booking_for_parent(request: HttpRequest, pk: int) -> Booking:
-    return get_object_or_404(selectors.parent_bookings(request.user), pk=pk)
+    return get_or_refuse(selectors.parent_bookings(request.user), request=request, pk=pk)
 
 
 def _get_child_for_parent(request: HttpRequest, pk: int) -> Child:
-    return get_object_or_404(Child.objects.filter(parent=request.user), pk=pk)
+    return get_or_refuse(Child.objects.filter(parent=request.user), request=request, pk=pk)
 
 
 def _get_session_for_staff(request: HttpRequest, pk: int) -> Session:
     sessions = selectors.managed_sessions(request.user).with_seats().select_related("service", "specialist")
-    return get_object_or_404(sessions, pk=pk)
+    return get_or_refuse(sessions, request=request, pk=pk)
 
 
 def _get_booking_for_staff(request: HttpRequest, pk: int) -> Booking:
-    return get_object_or_404(
-        Booking.objects.filter(session__in=selectors.managed_sessions(request.user)), pk=pk
-    )
+    bookings = Booking.objects.filter(session__in=selectors.managed_sessions(request.user))
+    return get_or_refuse(bookings, request=request, pk=pk)
 
 
 def _error_text(error: ValidationError) -> str:
@@ -106,7 +110,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.user.is_authenticated and request.user.role == Role.PARENT:
         eligible, ineligible = selectors.eligible_children(request.user, session)
         form = BookForm(
-            parent=request.user, initial={"child": eligible[0].pk if len(eligible) == 1 else None}
+            parent=request.user,
+            session=session,
+            initial={"child": eligible[0].pk if len(eligible) == 1 else None},
         )
         form.fields["child"].queryset = Child.objects.filter(pk__in=[c.pk for c in eligible])
         context |= {"form": form, "eligible": eligible, "ineligible": ineligible}
@@ -118,7 +124,7 @@ def booking_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """予約内容の確認 (GET, with the chosen child) and 予約する (POST)."""
     session = _get_public_session(pk)
     data = request.POST if request.method == "POST" else request.GET
-    form = BookForm(data, parent=request.user)
+    form = BookForm(data, parent=request.user, session=session)
     if not form.is_valid():
         messages.error(request, _error_text(ValidationError(list(form.errors.get("child", [])))))
         return _go(request, reverse("bookings:session_detail", args=[session.pk]))
@@ -132,10 +138,8 @@ def booking_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         if booking.is_repeat:
             messages.info(request, _("このお子さんはこの回をすでに予約しています。"))
         return _go(request, reverse("bookings:booking_detail", args=[booking.pk]))
-    problem = session.booking_problem() or selectors.child_obstacle(session, child)
-    return render(
-        request, "bookings/booking_confirm.html", {"session": session, "child": child, "problem": problem}
-    )
+    context = {"session": session, "child": child, "problem": session.booking_problem()}
+    return render(request, "bookings/booking_confirm.html", context)
 
 
 def _go(request: HttpRequest, url: str) -> HttpResponse:

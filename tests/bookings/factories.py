@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from facilities.bookings.models import Booking, Child, Session
 from facilities.models import Area, Category, Location, Organization, Service
-from portal.models import Role, User
+from portal import mail
+from portal.models import OutgoingMail, Role, User
 
 
 def category(slug: str) -> Category:
@@ -107,8 +108,22 @@ class ChildFactory(factory.django.DjangoModelFactory):
 class BookingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Booking
+        skip_postgeneration_save = True
 
     session = factory.SubFactory(SessionFactory)
     child = factory.SubFactory(ChildFactory)
     parent = factory.LazyAttribute(lambda o: o.child.parent)
     status = Booking.Status.CONFIRMED
+
+    @factory.post_generation
+    def sent(self, create: bool, kinds: dict[str, dt.datetime] | None, **_kwargs) -> None:
+        """``sent={"confirmation": when}``: these notices count as already sent."""
+        for kind, at in (kinds or {}).items():
+            mail.record_sent(message=f"bookings/{kind}", recipient=self.parent, about=self, at=at)
+
+
+def notice_sent(booking: Booking, kind: str) -> bool:
+    """Whether the mailer recorded the notice ``kind`` about ``booking`` as sent."""
+    return OutgoingMail.objects.filter(
+        message=f"bookings/{kind}", about_type="bookings.booking", about_id=booking.pk, sent_at__isnull=False
+    ).exists()

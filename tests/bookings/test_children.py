@@ -109,3 +109,13 @@ def test_a_child_or_another_parents_pregnancy_has_no_birth_page(client, parent, 
     theirs = ChildFactory(parent=other_parent, birth_date=None, is_pregnancy=True, due_date=_today())
     for target in (child, theirs):
         assert client.get(reverse("bookings:child_born", args=[target.pk])).status_code == 404
+
+
+def test_a_profile_saved_with_a_right_due_date_stays_editable_after_it(parent):
+    pregnancy = ChildFactory(
+        parent=parent, birth_date=None, is_pregnancy=True, due_date=_today() - dt.timedelta(days=40)
+    )  # saved weeks ago, when the date was ahead
+    services.child_update(child=pregnancy, nickname="あかちゃん")
+    assert Child.objects.get(pk=pregnancy.pk).nickname == "あかちゃん"
+    with pytest.raises(ValidationError, match="出産予定日は"):
+        services.child_update(child=pregnancy, due_date=_today() - dt.timedelta(days=39))

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -207,9 +209,14 @@ def test_after_the_cancel_deadline_the_booking_shows_it_and_the_number_to_call(c
     client.force_login(parent)
     page = client.get(reverse("bookings:booking_detail", args=[booking.pk])).content.decode()
     cutoff = timezone.localtime(session.cancel_cutoff)
-    assert f"キャンセルの期限（{cutoff:%Y/%-m/%-d %H:%M}）を過ぎました" in page
+    assert f"キャンセルの期限（{cutoff:%Y-%m-%d %H:%M}）を過ぎました" in page
     assert 'href="tel:03-1234-5678"' in page
     assert reverse("bookings:booking_cancel", args=[booking.pk]) not in page
+    for other_page in (
+        reverse("bookings:my_bookings"),
+        reverse("bookings:booking_cancel", args=[booking.pk]),
+    ):
+        assert 'href="tel:03-1234-5678"' in client.get(other_page).content.decode()
     assert booking.status == Booking.Status.CONFIRMED
 
 
@@ -242,3 +249,20 @@ def test_a_popup_plaza_with_sessions_is_bookable_everywhere(client):
         reverse("facilities:search"), {"q": "出張ひろば", "bookable_online": "on"}
     ).content.decode()
     assert "出張ひろば みなと" in results and "ネット予約" in results
+
+
+def test_the_roster_with_ages_costs_the_same_for_20_children_as_for_1(
+    client, city_staff, django_assert_num_queries
+):
+    session = SessionFactory()
+    BookingFactory(session=session)
+    client.force_login(city_staff)
+    url = reverse("bookings:roster", args=[session.pk])
+    client.get(url)  # warm the session and permission look-ups
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(19):
+        BookingFactory(session=session)
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = client.get(url).content.decode()
+    assert page.count("1歳") == 20

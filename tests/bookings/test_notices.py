@@ -6,12 +6,13 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMessage
 from django.utils import timezone
 
 from facilities.bookings import selectors, services
 from facilities.bookings.models import Booking
 from facilities.bookings.tasks import send_due_notices
-from tests.bookings.factories import BookingFactory, SessionFactory
+from tests.bookings.factories import BookingFactory, SessionFactory, notice_sent
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def _tomorrow_session(**fields):
 
 def _booked_days_ago(session, **fields):
     sent = timezone.now() - dt.timedelta(days=3)
-    return BookingFactory(session=session, created_at=sent, confirmation_sent_at=sent, **fields)
+    return BookingFactory(session=session, created_at=sent, sent={"confirmation": sent}, **fields)
 
 
 def test_the_day_before_reminder_is_sent_once_however_often_the_sweep_runs():
@@ -39,11 +40,18 @@ def test_the_day_before_reminder_is_sent_once_however_often_the_sweep_runs():
     assert send_due_notices() == 0
     (message,) = mail.outbox
     assert message.to == [booking.parent.email] and "明日のご予約" in message.subject
-    assert Booking.objects.get(pk=booking.pk).reminder_sent_at is not None
+    assert notice_sent(booking, "reminder")
 
 
 def test_no_reminder_for_cancelled_waitlisted_or_later_sessions():
-    _booked_days_ago(_tomorrow_session(), status="cancelled")
+    days_ago = timezone.now() - dt.timedelta(days=3)
+    # Cancelled by the parent three days ago, and told so then.
+    BookingFactory(
+        session=_tomorrow_session(),
+        created_at=days_ago,
+        status="cancelled",
+        sent={"confirmation": days_ago, "cancelled": days_ago},
+    )
     _booked_days_ago(_tomorrow_session(), status="waitlisted")
     _booked_days_ago(SessionFactory())  # a week ahead: not due yet
     cancelled = _tomorrow_session(status="cancelled")
@@ -53,7 +61,7 @@ def test_no_reminder_for_cancelled_waitlisted_or_later_sessions():
 
 
 def test_a_booking_made_within_the_last_day_gets_no_separate_reminder():
-    BookingFactory(session=_tomorrow_session(), confirmation_sent_at=timezone.now())
+    BookingFactory(session=_tomorrow_session(), sent={"confirmation": timezone.now()})
     assert selectors.due_notices() == []
 
 
@@ -62,7 +70,7 @@ def test_a_lost_enqueue_is_sent_by_the_sweep():
     booking = BookingFactory()
     assert selectors.due_notices() == [(booking.pk, "confirmation")]
     send_due_notices()
-    assert Booking.objects.get(pk=booking.pk).confirmation_sent_at is not None
+    assert notice_sent(booking, "confirmation")
     assert len(mail.outbox) == 1
 
 
@@ -82,17 +90,15 @@ def test_booking_survives_a_broker_outage(parent, monkeypatch, django_capture_on
 
 
 def test_a_failed_send_leaves_the_notice_due(monkeypatch):
-    from facilities.bookings import emails
-
     booking = _booked_days_ago(_tomorrow_session())
 
     def smtp_down(*args, **kwargs):
         raise ConnectionRefusedError("smtp down")
 
-    monkeypatch.setattr(emails.EmailMessage, "send", smtp_down)
+    monkeypatch.setattr(EmailMessage, "send", smtp_down)
     with pytest.raises(ConnectionRefusedError):
         services.booking_send_notice(booking_id=booking.pk, kind="reminder")
-    assert Booking.objects.get(pk=booking.pk).reminder_sent_at is None
+    assert not notice_sent(booking, "reminder")
     assert selectors.due_notices() == [(booking.pk, "reminder")]
 
 

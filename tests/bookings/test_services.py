@@ -12,12 +12,14 @@ from django.utils import timezone
 from facilities.bookings import selectors, services
 from facilities.bookings.models import Booking, Session
 from facilities.models import Category, SpecialHours
+from portal.mail import record_sent
 from tests.bookings.factories import (
     BookingFactory,
     ChildFactory,
     ServiceFactory,
     SessionFactory,
     in_days,
+    notice_sent,
     today_in,
 )
 
@@ -108,8 +110,9 @@ def test_cancelling_a_seat_promotes_the_first_eligible_waitlisted_booking(django
     assert Booking.objects.get(pk=second.pk).status == "confirmed"
     assert Booking.objects.get(pk=grown.pk).status == "waitlisted"
     promoted = Booking.objects.get(pk=second.pk)
-    assert promoted.promoted_at is not None and promoted.promoted_notice_sent_at is not None
-    assert [m.to for m in mail.outbox] == [[second.parent.email]]
+    assert promoted.promoted_at is not None and notice_sent(promoted, "promotion")
+    # The parent who cancelled is told too (with an .ics that removes the event).
+    assert [m.to for m in mail.outbox] == [[second.parent.email], [taken.parent.email]]
     assert "キャンセル待ちから予約確定" in mail.outbox[0].subject
 
 
@@ -149,7 +152,8 @@ def test_cancelling_a_session_cancels_every_booking_and_emails_each_parent(
 ):
     session = SessionFactory(capacity=1)
     confirmed, waiting = _book(session), _book(session)
-    Booking.objects.update(confirmation_sent_at=timezone.now())
+    for booking in (confirmed, waiting):
+        record_sent(message="bookings/confirmation", recipient=booking.parent, about=booking)
     with django_capture_on_commit_callbacks(execute=True):
         services.session_cancel(session=session, reason="台風の接近のため", by=city_staff)
     assert set(Booking.objects.values_list("status", flat=True)) == {"cancelled"}

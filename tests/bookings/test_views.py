@@ -166,7 +166,11 @@ def test_parent_cancels_before_the_cutoff_and_the_waitlist_moves_up(
     assert response.url == reverse("bookings:my_bookings")
     assert Booking.objects.get(pk=mine.pk).status == "cancelled"
     assert Booking.objects.get(pk=waiting.pk).status == "confirmed"
-    assert [m.to for m in mail.outbox] == [[waiting.parent.email]]
+    # The next in line hears of the seat; the parent who cancelled gets the removing .ics.
+    assert [m.to for m in mail.outbox] == [[waiting.parent.email], [parent.email]]
+    cancelled = mail.outbox[1]
+    assert "キャンセルしました" in cancelled.subject
+    assert "METHOD:CANCEL" in cancelled.attachments[0][1]
 
 
 def test_cancelling_after_the_cutoff_is_refused_with_a_message(client, parent, child):
@@ -312,7 +316,7 @@ def test_staff_mark_attendance_and_add_a_walk_in(client, city_staff):
 
 def test_staff_cancel_a_session_with_a_reason(client, city_staff, django_capture_on_commit_callbacks):
     session = SessionFactory()
-    booking = BookingFactory(session=session, confirmation_sent_at=timezone.now())
+    booking = BookingFactory(session=session, sent={"confirmation": timezone.now()})
     client.force_login(city_staff)
     url = reverse("bookings:session_cancel", args=[session.pk])
     response = client.post(url, {"reason": ""})

@@ -7,12 +7,12 @@ import time
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMessage
 from django.utils import timezone
 
-from facilities.bookings import emails, services
-from facilities.bookings.models import Booking
+from facilities.bookings import services
 from facilities.bookings.tasks import send_booking_notice
-from tests.bookings.factories import BookingFactory, ChildFactory, SessionFactory
+from tests.bookings.factories import BookingFactory, ChildFactory, SessionFactory, notice_sent
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,7 +27,7 @@ def _wait_for(condition, timeout: float = 20.0) -> None:
 def test_confirmation_goes_through_the_worker_after_commit(real_celery_worker):
     child = ChildFactory()
     booking = services.booking_create(session=SessionFactory(), parent=child.parent, child=child)
-    _wait_for(lambda: Booking.objects.get(pk=booking.pk).confirmation_sent_at is not None)
+    _wait_for(lambda: notice_sent(booking, "confirmation"))
     assert [m.to for m in mail.outbox] == [[child.parent.email]]
 
 
@@ -67,10 +67,10 @@ def test_a_send_that_fails_once_is_retried_and_sent_once(real_celery_worker, fin
     booking = BookingFactory(
         session=session,
         created_at=timezone.now() - dt.timedelta(days=3),
-        confirmation_sent_at=timezone.now() - dt.timedelta(days=3),
+        sent={"confirmation": timezone.now() - dt.timedelta(days=3)},
     )
     calls = []
-    real_send = emails.EmailMessage.send
+    real_send = EmailMessage.send
 
     def flaky_send(self, *args, **kwargs):
         calls.append(self.subject)
@@ -78,9 +78,9 @@ def test_a_send_that_fails_once_is_retried_and_sent_once(real_celery_worker, fin
             raise ConnectionRefusedError("mail server not answering")
         return real_send(self, *args, **kwargs)
 
-    monkeypatch.setattr(emails.EmailMessage, "send", flaky_send)
+    monkeypatch.setattr(EmailMessage, "send", flaky_send)
     send_booking_notice.delay(booking.pk, "reminder")
     _wait_for(lambda: finished_tasks == [True], timeout=30)
     assert len(calls) == 2
     assert len(mail.outbox) == 1 and "明日のご予約" in mail.outbox[0].subject
-    assert Booking.objects.get(pk=booking.pk).reminder_sent_at is not None
+    assert notice_sent(booking, "reminder")

@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from consultations.models import AuditEntry
 from facilities.bookings import services as booking_services
 from facilities.bookings.models import Booking
+from portal.models import AuditEntry
 from tests.consultations.factories import ReferralFactory, ServiceFactory
 
 
@@ -64,7 +64,7 @@ def test_booking_for_the_family_with_consent(
         and booking.child == child_of_parent
         and booking.status == Booking.Status.CONFIRMED
     )
-    assert AuditEntry.objects.filter(case=case, detail__startswith="代理予約:").exists()
+    assert AuditEntry.objects.about(case).filter(detail__startswith="代理予約:").exists()
     Booking.objects.filter(pk=booking.pk).update(attended=True)  # the hub marks attendance on the day
     body = client.get(reverse("consultations:case_detail", args=[case.pk])).content.decode()
     assert "出席" in body
@@ -141,11 +141,11 @@ def test_the_parents_own_booking_is_never_recorded_as_one_made_for_them(
 
     with pytest.raises(ValidationError, match="すでに予約しています"):
         services.referral_book(
-            referral=referral, session=course, child=child_of_parent, actor=specialist, origin=Origin()
+            referral=referral, session=course, child=child_of_parent, by=specialist, origin=Origin()
         )
     referral.refresh_from_db()
     assert referral.booking is None and Booking.objects.get() == own
-    assert not AuditEntry.objects.filter(case=case, detail__startswith="代理予約:").exists()
+    assert not AuditEntry.objects.about(case).filter(detail__startswith="代理予約:").exists()
 
 
 def test_booking_twice_for_the_same_referral_keeps_one_booking(
@@ -156,10 +156,10 @@ def test_booking_twice_for_the_same_referral_keeps_one_booking(
 
     _consent(case, parent)
     first = services.referral_book(
-        referral=referral, session=course, child=child_of_parent, actor=specialist, origin=Origin()
+        referral=referral, session=course, child=child_of_parent, by=specialist, origin=Origin()
     )
     again = services.referral_book(
-        referral=referral, session=course, child=child_of_parent, actor=specialist, origin=Origin()
+        referral=referral, session=course, child=child_of_parent, by=specialist, origin=Origin()
     )
     assert again.pk == first.pk and Booking.objects.count() == 1
 

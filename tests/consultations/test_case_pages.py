@@ -7,7 +7,8 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from consultations.models import AuditEntry, CooperationActivity, FollowUp
+from consultations.models import CooperationActivity, FollowUp
+from portal.models import AuditEntry
 
 
 def _edit_data(case, **overrides) -> dict:
@@ -50,7 +51,7 @@ def test_editing_links_the_parent_account_and_consent(client, specialist, case, 
     assert case.parent_account == parent and case.can_book_for_parent
     guardian = case.guardians.get()
     assert guardian.phone_digits == "08099990000" and guardian.kana_key == "かたかなよみ"
-    assert AuditEntry.objects.filter(case=case, action="update", actor=specialist).exists()
+    assert AuditEntry.objects.about(case).filter(action="update", by=specialist).exists()
 
 
 def test_consent_without_account_or_unknown_email_is_refused(client, specialist, case):
@@ -85,7 +86,7 @@ def test_closing_then_done_follow_up(client, specialist, case):
     client.post(reverse("consultations:follow_up_done", args=[follow_up.pk]))
     follow_up.refresh_from_db()
     assert follow_up.done_at is not None
-    assert AuditEntry.objects.filter(case=case, detail="フォローアップ完了").count() == 1
+    assert AuditEntry.objects.about(case).filter(detail="フォローアップ完了").count() == 1
     response = client.post(
         reverse("consultations:case_close", args=[case.pk]), {"reason": "resolved"}, follow=True
     )

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from consultations.models import AuditEntry, Case, Contact, FollowUp, Guardian, Need, Referral
+from consultations.models import Case, Contact, FollowUp, Guardian, Need, Referral
 from facilities.models import Category, Service
+from portal.models import AuditEntry
 from tests.consultations.factories import CaseFactory, ServiceFactory
 
 URL = reverse("consultations:contact_log")
@@ -64,7 +65,7 @@ def test_walk_in_opens_a_case_with_contact_referral_and_follow_up(client, specia
     assert referral.service == service and referral.outcome == Referral.Outcome.REFERRED
     assert referral.need.code in {"emergency-care", "parenting-stress"}
     assert case.follow_ups.get().due_on == due
-    entries = AuditEntry.objects.filter(case=case)
+    entries = AuditEntry.objects.about(case)
     assert {e.action for e in entries} == {AuditEntry.Action.CREATE, AuditEntry.Action.UPDATE}
     assert all(e.ip_address == "10.0.0.7" and e.user_agent == "TestBrowser/1.0" for e in entries)
 

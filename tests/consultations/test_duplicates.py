@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations import services
-from consultations.models import AuditEntry, Case, Need
+from consultations.models import Case, Need
 from consultations.services import Origin
+from portal.models import AuditEntry
 from tests.consultations.factories import (
     CaseFactory,
     ChildFactory,
@@ -82,7 +83,7 @@ def test_saving_a_household_like_one_on_record_asks_first_and_keeps_what_was_typ
     assert 'name="save_anyway"' in body  # save anyway
     assert "眠れない" in body
     assert Case.objects.count() == 1
-    assert AuditEntry.objects.filter(site=yamamoto.site, detail="重複の確認").exists()
+    assert AuditEntry.objects.about(yamamoto.site).filter(detail="重複の確認").exists()
 
 
 def test_save_anyway_opens_a_new_case(client, specialist, yamamoto):
@@ -141,14 +142,14 @@ def test_merge_moves_everything_into_one_case_and_is_audited_on_both(client, spe
     assert yamamoto.guardians.count() == 2  # one has an email the other lacks: both kept
     assert not twice.contacts.exists() and not twice.children.exists()
     for case in (yamamoto, twice):
-        assert AuditEntry.objects.filter(case=case, actor=specialist, detail__contains="統合").exists()
+        assert AuditEntry.objects.about(case).filter(by=specialist, detail__contains="統合").exists()
     body = client.get(reverse("consultations:case_detail", args=[twice.pk])).content.decode()
     assert reverse("consultations:case_detail", args=[yamamoto.pk]) in body
 
 
 def test_identical_guardians_are_not_copied_twice(specialist, site, yamamoto):
     twice = _sakura(site, specialist)
-    services.case_merge(target=yamamoto, source=twice, actor=specialist, origin=Origin())
+    services.case_merge(target=yamamoto, source=twice, by=specialist, origin=Origin())
     assert yamamoto.guardians.count() == 1
 
 

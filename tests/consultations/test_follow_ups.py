@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from consultations.models import AuditEntry, FollowUp, Referral, Specialist
-from portal.models import Role
+from consultations.models import FollowUp, Referral, Specialist
+from portal.models import AuditEntry, Role
 from tests.conftest import make_user
 from tests.consultations.factories import CaseFactory, FollowUpFactory, ReferralFactory
 
@@ -54,7 +54,7 @@ def test_the_upcoming_list_shows_my_open_follow_ups_overdue_first(client, specia
     body = response.content.decode()
     assert body.index(overdue.description) < body.index(later.description)
     assert "同僚の" not in body and "昔" not in body
-    assert AuditEntry.objects.filter(actor=specialist, detail="フォローアップの予定").exists()
+    assert AuditEntry.objects.filter(by=specialist, detail="フォローアップの予定").exists()
 
 
 def test_done_can_be_undone_from_the_upcoming_list(client, specialist, case):
@@ -71,9 +71,9 @@ def test_done_can_be_undone_from_the_upcoming_list(client, specialist, case):
     client.post(reverse("consultations:follow_up_undo", args=[follow_up.pk]), {"next": "follow_ups"})
     follow_up.refresh_from_db()
     assert not follow_up.is_done
-    assert AuditEntry.objects.filter(
-        case=case, actor=specialist, detail="フォローアップの完了を取り消し"
-    ).exists()
+    assert (
+        AuditEntry.objects.about(case).filter(by=specialist, detail="フォローアップの完了を取り消し").exists()
+    )
 
 
 def test_another_sites_specialist_cannot_undo(client, other_specialist, specialist, case):
@@ -104,7 +104,7 @@ def test_the_lead_sees_open_cases_overdue_follow_ups_per_specialist_and_waiting_
     assert [r.case for r in overview.waiting_referrals] == [case]
     assert reverse("consultations:case_detail", args=[case.pk]) in response.content.decode()
     assert case.guardians.get().name not in response.content.decode()
-    assert AuditEntry.objects.filter(actor=specialist, site=busy_site, detail="監督ビュー").exists()
+    assert AuditEntry.objects.about(busy_site).filter(by=specialist, detail="監督ビュー").exists()
 
 
 def test_a_specialist_who_is_not_the_lead_is_refused(client, colleague, busy_site):
@@ -137,7 +137,7 @@ def test_an_open_follow_up_is_handed_to_a_colleague_and_it_is_audited(client, sp
     follow_up.refresh_from_db()
     assert follow_up.assignee == colleague
     assert AuditEntry.objects.filter(
-        case=case, actor=specialist, detail__startswith="フォローアップの担当を変更"
+        target_id=case.pk, by=specialist, detail__startswith="フォローアップの担当を変更"
     ).exists()
 
 

@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from consultations import services
-from consultations.models import AuditEntry, CooperationActivity, SiteType, Specialist, UserSupportSite
+from consultations.models import CooperationActivity, SiteType, Specialist, UserSupportSite
 from consultations.services import Origin
 from facilities.models import Category
-from portal.models import Role
+from portal.models import AuditEntry, Role
 from tests.conftest import make_user
 from tests.consultations.factories import ServiceFactory
 
@@ -53,12 +53,12 @@ def test_only_specialist_accounts_can_be_specialists(site):
 
 def test_cooperation_log_only_for_types_that_do_it(specialist, site, other_site, other_specialist):
     services.cooperation_activity_create(
-        site=site, actor=specialist, held_on=timezone.localdate(), partners="保健センター", topic="連絡会"
+        site=site, by=specialist, held_on=timezone.localdate(), partners="保健センター", topic="連絡会"
     )
     with pytest.raises(ValidationError):
         services.cooperation_activity_create(
             site=other_site,
-            actor=other_specialist,
+            by=other_specialist,
             held_on=timezone.localdate(),
             partners="保健センター",
             topic="連絡会",
@@ -66,7 +66,7 @@ def test_cooperation_log_only_for_types_that_do_it(specialist, site, other_site,
     with pytest.raises(ValidationError):
         services.cooperation_activity_create(
             site=site,
-            actor=specialist,
+            by=specialist,
             held_on=timezone.localdate() + dt.timedelta(days=1),
             partners="a",
             topic="b",
@@ -76,29 +76,29 @@ def test_cooperation_log_only_for_types_that_do_it(specialist, site, other_site,
 
 def test_closing_needs_a_reason_and_no_future_date(specialist, case):
     with pytest.raises(ValidationError):
-        services.case_close(case=case, actor=specialist, origin=Origin(), reason="")
+        services.case_close(case=case, by=specialist, origin=Origin(), reason="")
     with pytest.raises(ValidationError):
         services.case_close(
             case=case,
-            actor=specialist,
+            by=specialist,
             origin=Origin(),
             reason="resolved",
             closed_on=timezone.localdate() + dt.timedelta(days=1),
         )
-    services.case_close(case=case, actor=specialist, origin=Origin(), reason="moved_away")
+    services.case_close(case=case, by=specialist, origin=Origin(), reason="moved_away")
     case.refresh_from_db()
     assert case.status == "closed" and case.closed_on == timezone.localdate()
-    assert AuditEntry.objects.filter(case=case, detail__contains="転出").exists()
+    assert AuditEntry.objects.about(case).filter(detail__contains="転出").exists()
 
 
 def test_booking_consent_needs_an_account(specialist, case, parent):
     with pytest.raises(ValidationError):
         services.case_update(
-            case=case, actor=specialist, origin=Origin(), fields={"booking_consent_on": timezone.localdate()}
+            case=case, by=specialist, origin=Origin(), fields={"booking_consent_on": timezone.localdate()}
         )
     services.case_update(
         case=case,
-        actor=specialist,
+        by=specialist,
         origin=Origin(),
         fields={"parent_account": parent, "booking_consent_on": timezone.localdate()},
     )

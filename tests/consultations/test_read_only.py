@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations import services
-from consultations.models import AuditEntry, Case
+from consultations.models import Case
 from consultations.services import Origin
+from portal.models import AuditEntry
 from tests.consultations.factories import CaseFactory, FollowUpFactory, ReferralFactory
 
 TODAY = timezone.localdate()
@@ -19,7 +20,7 @@ TODAY = timezone.localdate()
 
 @pytest.fixture(params=["closed", "anonymized"])
 def frozen(request, case, specialist):
-    services.case_close(case=case, actor=specialist, origin=Origin(), reason="resolved")
+    services.case_close(case=case, by=specialist, origin=Origin(), reason="resolved")
     if request.param == "anonymized":
         services.case_anonymize(case=case)
     case.refresh_from_db()
@@ -64,7 +65,7 @@ def _snapshot(case: Case) -> tuple:
         case.follow_ups.count(),
         list(case.follow_ups.values_list("done_at", flat=True)),
         list(case.referrals.values_list("outcome", flat=True)),
-        AuditEntry.objects.filter(case=case, action=AuditEntry.Action.UPDATE).count(),
+        AuditEntry.objects.about(case).filter(action=AuditEntry.Action.UPDATE).count(),
     )
 
 
@@ -95,7 +96,7 @@ def test_a_read_only_case_shows_no_action_buttons(client, specialist, frozen):
 
 
 def test_a_closed_case_can_be_reopened_and_then_written_to(client, specialist, case):
-    services.case_close(case=case, actor=specialist, origin=Origin(), reason="resolved")
+    services.case_close(case=case, by=specialist, origin=Origin(), reason="resolved")
     client.force_login(specialist)
     body = client.get(reverse("consultations:case_detail", args=[case.pk])).content.decode()
     assert reverse("consultations:case_reopen", args=[case.pk]) in body
@@ -104,7 +105,7 @@ def test_a_closed_case_can_be_reopened_and_then_written_to(client, specialist, c
     assert (
         case.status == Case.Status.IN_PROGRESS and case.closed_on is None and case.closed_recorded_at is None
     )
-    assert AuditEntry.objects.filter(case=case, actor=specialist, detail="再開").exists()
+    assert AuditEntry.objects.about(case).filter(by=specialist, detail="再開").exists()
     response = client.post(
         reverse("consultations:follow_up_add", args=[case.pk]), {"due_on": f"{TODAY}", "description": "電話"}
     )
@@ -112,7 +113,7 @@ def test_a_closed_case_can_be_reopened_and_then_written_to(client, specialist, c
 
 
 def test_an_anonymized_case_cannot_be_reopened(client, specialist, case):
-    services.case_close(case=case, actor=specialist, origin=Origin(), reason="resolved")
+    services.case_close(case=case, by=specialist, origin=Origin(), reason="resolved")
     services.case_anonymize(case=case)
     client.force_login(specialist)
     body = client.get(reverse("consultations:case_detail", args=[case.pk])).content.decode()
@@ -126,7 +127,7 @@ def test_an_anonymized_case_cannot_be_reopened(client, specialist, case):
 def test_the_edit_pages_of_a_closed_case_send_back_to_the_case(client, specialist, case):
     services.case_close(
         case=case,
-        actor=specialist,
+        by=specialist,
         origin=Origin(),
         reason="resolved",
         closed_on=TODAY - dt.timedelta(days=0),

@@ -7,6 +7,7 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -211,3 +212,15 @@ def test_what_anyone_typed_is_escaped_on_every_page(client, city_staff, demo_cit
     client.force_login(city_staff)
     page = client.get(MISSES).content.decode()
     assert typed not in page and "&lt;script&gt;" in page
+
+
+@pytest.mark.parametrize("query", ["夜中に子どもを預けたい", "いちじあづかり", "qzxqzx", "離乳食 ふたご"])
+def test_the_way_forward_costs_a_bounded_number_of_queries(
+    client, demo_city, django_assert_max_num_queries, query
+):
+    # Each step tried (as typed, content words, any word, nearest word) is one count; the nearest word
+    # reads the synonyms, the 種別 and at most 1,000 readings; a fitting situation its services; a
+    # miss is counted (two statements and their savepoints). Never more, whatever the directory's size.
+    bound = 26 if connection.vendor == "postgresql" else 22
+    with django_assert_max_num_queries(bound):
+        assert client.get(SEARCH, {"q": query}).status_code == 200

@@ -11,8 +11,9 @@ from django.core import mail
 from django.utils import timezone
 
 from hubs import services
-from hubs.models import Hub, HubTransition, MonthlyReport, ReportReminder
+from hubs.models import Hub, HubTransition, MonthlyReport
 from hubs.tasks import send_report_reminders
+from portal.models import OutgoingMail
 from tests.conftest import make_user
 from tests.hubs.factories import HubFactory, link_staff
 
@@ -49,7 +50,7 @@ def test_reminders_go_out_once(city_staff, hub_staff, django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True):
         assert services.report_reminders_send(today=today) == 0
     assert len(mail.outbox) == 2
-    assert ReportReminder.objects.count() == 2
+    assert OutgoingMail.objects.filter(sent_at__isnull=False).count() == 2
 
 
 @pytest.mark.django_db
@@ -72,4 +73,4 @@ def test_task_runs_on_a_real_worker_and_twice_sends_once(real_celery_worker, cit
     approved_hub(city_staff, hub_staff)
     assert send_report_reminders.delay().get(timeout=30) == 2
     assert send_report_reminders.delay().get(timeout=30) == 0
-    assert ReportReminder.objects.count() == 2
+    assert OutgoingMail.objects.filter(sent_at__isnull=False).count() == 2

@@ -37,6 +37,16 @@ def test_signup_makes_a_parent_who_must_verify_the_email(client):
     assert response.url == reverse("account_email_verification_sent")
 
 
+def test_account_mail_names_the_portal_not_the_host_the_request_came_to(client, parent, settings):
+    settings.PORTAL_URL = "https://kosodate.example.jp"
+    client.post(reverse("account_reset_password"), {"email": parent.email}, HTTP_HOST="127.0.0.1:8101")
+    (message,) = mail.outbox
+    assert message.subject.startswith("[みどり市 子育て支援ポータル]")
+    assert message.body.startswith("保護者 一郎 様")  # the parent's name, not their address
+    assert "127.0.0.1" not in message.subject + message.body.split("http")[0]
+    assert "みどり市 子育て支援ポータル\nhttps://kosodate.example.jp/" in message.body
+
+
 def test_signup_with_mismatched_passwords_keeps_the_email_and_says_why(client):
     response = client.post(
         reverse("account_signup"),
