@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -195,7 +198,7 @@ def open_data_xlsx(_request: HttpRequest) -> HttpResponse:
     return _xlsx_response(public=True)
 
 
-def _hsds_page(request: HttpRequest, queryset, serialize) -> JsonResponse:
+def _hsds_page(request: HttpRequest, queryset: QuerySet, serialize: Callable[[Any], dict]) -> JsonResponse:
     """One page in HSDS 3's envelope (total_items, page_number, contents …), 50 a page."""
     page = Paginator(queryset, API_PAGE_SIZE).get_page(request.GET.get("page"))
     body = {

@@ -31,8 +31,9 @@ from facilities.importing.layouts import (
     parse_weekly,
     standard_mapping,
 )
-from facilities.importing.planning import REASONS, UNSET_AREA_CODE, Report, organization_kind, reason_text
+from facilities.importing.planning import UNSET_AREA_CODE, organization_kind
 from facilities.importing.problems import FILE_PROBLEMS, FileProblem
+from facilities.importing.report import REASONS, Report, reason_text
 from facilities.importing.running import ImportRefused, check_file, import_file
 
 __all__ = [

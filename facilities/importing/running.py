@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from facilities.importing.files import Table, read_table
 from facilities.importing.layouts import mapping_for
-from facilities.importing.planning import REPORT_LIMIT, Report, _Planned, _Planner
+from facilities.importing.planning import _Planned, _Planner
+from facilities.importing.report import REPORT_LIMIT, Report
 from facilities.importing.signals import hub_schedule_imported
 from facilities.models import (
     Location,
