@@ -76,16 +76,16 @@ def recipient_language(user: User) -> str:
 
 def with_db_retry(work: Callable[[], T]) -> T:
     """Run ``work`` (one short transaction), retrying database errors with exponential backoff."""
-    for attempt in range(DB_ATTEMPTS):
+    for attempt in range(DB_ATTEMPTS - 1):
         try:
             return work()
         except (OperationalError, InterfaceError):
-            if attempt == DB_ATTEMPTS - 1 or connection.in_atomic_block:
-                raise
+            if connection.in_atomic_block:
+                raise  # inside a caller's transaction a new connection would lose its work
             logger.warning("database error in the mailer; retry %d", attempt + 1, exc_info=True)
             connection.close()  # a terminated connection is dead; the next query opens a new one
             time.sleep(DB_BACKOFF_SECONDS * 2**attempt)
-    raise AssertionError("unreachable")
+    return work()
 
 
 def _key(message: str, about: models.Model | None, occasion: str, recipient: User) -> dict[str, Any]:

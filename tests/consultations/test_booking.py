@@ -64,6 +64,7 @@ def test_booking_for_the_family_with_consent(
         and booking.child == child_of_parent
         and booking.status == Booking.Status.CONFIRMED
     )
+    assert booking.booked_by == specialist  # so the specialist hears if the session is cancelled
     assert AuditEntry.objects.about(case).filter(detail__startswith="代理予約:").exists()
     Booking.objects.filter(pk=booking.pk).update(attended=True)  # the hub marks attendance on the day
     body = client.get(reverse("consultations:case_detail", args=[case.pk])).content.decode()

@@ -138,3 +138,18 @@ def test_a_database_error_while_recording_the_send_is_retried(reader, monkeypatc
 def test_the_claim_timeout_is_shorter_than_the_brokers_visibility_timeout(settings):
     # A task redelivered after its worker died must find the dead sender's claim already stale.
     assert mail.CLAIM_TIMEOUT.total_seconds() < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+
+
+def test_an_html_part_is_added_when_the_message_has_one_and_it_escapes_what_people_typed(
+    reader, settings, tmp_path
+):
+    html = tmp_path / "hubs" / "email" / "report_reminder_body.html"
+    html.parent.mkdir(parents=True)
+    html.write_text("<p>{{ hub.name }}</p>")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    context = {"hub": {"name": "<script>x</script>"}, "month": dt.date(2026, 10, 1), "url": "u"}
+    mail.send(message="hubs/report_reminder", recipient=reader, occasion="2026-10", context=context)
+    (message,) = outbox.outbox
+    assert message.alternatives[0][1] == "text/html"
+    assert "&lt;script&gt;" in message.alternatives[0][0] and "<script>" not in message.alternatives[0][0]
+    assert "<script>x</script>" in message.body  # plain text is not HTML: nothing to escape there
