@@ -83,13 +83,13 @@ def test_negation_is_kept_in_mind(demo_city):
     assert finding.situations[0][1][0].name == "病児保育室 ぽかぽか"
 
 
-def test_a_closed_result_says_when_it_next_opens(client, demo_city):
+def test_a_closed_result_says_when_it_next_opens(client, demo_city, monkeypatch):
+    # A Wednesday morning: the Saturday circle (10:00–12:00 on Saturdays only) is closed.
+    monkeypatch.setattr(timezone, "now", lambda: WEDNESDAY_10)
     response = client.get(SEARCH, {"q": "パパと遊ぼう"})
     (service,) = list(response.context["page"])
-    now = timezone.localtime()
-    if service.is_open_at(now):
-        pytest.skip("the Saturday circle is open at this moment")  # 10:00–12:00 on Saturdays only
-    assert service.next_opening.weekday() == 5 and service.next_opening.hour == 10
+    assert not service.is_open_at(WEDNESDAY_10)
+    assert service.next_opening == WEDNESDAY_10.replace(day=5)  # Saturday 10:00
     assert "次は" in response.content.decode()
 
 

@@ -24,6 +24,20 @@ def test_a_script_saved_in_a_description_is_inert_on_the_public_page(client):
     assert data["description"] == f"親子で遊べます{PAYLOAD}"  # search engines still get the text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [PAYLOAD, "</SCRIPT >x", "<!-- <script>", "a & b", '=HYPERLINK("x")', "\u2028line\u2029", "]]>"],
+)
+def test_structured_data_cannot_leave_its_element_whatever_the_text(text):
+    from portal.templatetags.structured_data import ld_json
+
+    html = str(ld_json({"description": text, "nested": [text]}))
+    inner = html.removeprefix('<script type="application/ld+json">').removesuffix("</script>")
+    # No "<" at all inside: no end tag, no comment opener, in any letter case; ">" and "&" too.
+    assert not set(inner) & {"<", ">", "&"}
+    assert json.loads(inner) == {"description": text, "nested": [text]}
+
+
 @pytest.mark.parametrize("name", ["portal:home", "facilities:search", "account_login"])
 def test_every_page_carries_a_policy_without_inline_script(client, name):
     policy = client.get(reverse(name))["Content-Security-Policy"]
