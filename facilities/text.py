@@ -236,14 +236,3 @@ def normalized_forms(text: str) -> str:
         noun = morpheme.part_of_speech()[0] == "名詞" and not morpheme.is_oov()
         parts.append(morpheme.normalized_form() if noun else morpheme.surface())
     return normalize("".join(parts))
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance (one typed character wrong, missing or extra counts 1)."""
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i]
-        for j, char_b in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
-        previous = current
-    return previous[-1]

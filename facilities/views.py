@@ -22,7 +22,13 @@ from django.views.decorators.vary import vary_on_headers
 from facilities.caching import FRAGMENT_SECONDS, cached_cards
 from facilities.forms import SearchForm, SearchMissForm
 from facilities.models import SearchMiss, Service, Situation, SpecialHours, WeeklyHours
-from facilities.search import consultation_contacts, find_services, km, priced_for_text_checks
+from facilities.search import (
+    CONTACTS_SHOWN,
+    consultation_contacts,
+    find_services,
+    km,
+    priced_for_text_checks,
+)
 from facilities.search_data import SEARCH_DATA_FIELDS
 from facilities.services import search_miss_add_situation_word, search_miss_add_synonym, search_miss_record
 from facilities.urgent import needs_urgent_help
@@ -138,6 +144,7 @@ def search(request: HttpRequest) -> HttpResponse:
         # Someone who needs help tonight sees what is open now first (the sort is stable, so the
         # ranking holds within each group; it reorders this page, not the whole result set).
         services.sort(key=lambda service: not service.open_now)
+    contacts = consultation_contacts() if finding.missed or not page.object_list else []
     markers = [
         {
             "name": localized(s),
@@ -153,7 +160,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "page": page,
         "card_parts": cached_cards(services),
         "finding": finding,
-        "contacts": consultation_contacts() if finding.missed or not page.object_list else [],
+        "contacts": contacts[:CONTACTS_SHOWN],
+        "more_contacts": len(contacts) > CONTACTS_SHOWN,
         "services": services,
         "situation": situation,
         "urgent": urgent,

@@ -11,8 +11,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from facilities.models import SearchMiss, Service, Situation, Synonym
-from facilities.search import find_services, search_services
+from facilities.models import Category, SearchMiss, Service, Situation, Synonym
+from facilities.search import CONTACTS_SHOWN, find_services, search_services
 from facilities.services import search_miss_record
 from tests.facilities.factories import ServiceFactory
 
@@ -59,6 +59,24 @@ def test_a_page_with_nothing_found_offers_situations_and_the_consultation_phone(
     assert reverse("facilities:situations") in html
     assert "利用者支援専門員がいっしょに考えます" in html
     assert 'href="tel:0120000100"' in html and 'href="tel:0120000300"' in html
+
+
+def test_the_way_forward_names_a_few_consultation_sites_and_links_to_all_of_them(client, demo_city):
+    basic = Category.objects.get(slug="user-support-basic")
+    for n in range(CONTACTS_SHOWN):
+        ServiceFactory(name=f"相談窓口 {n}", category=basic, phone=f"0120-111-{n:03}")
+    sites = Service.objects.visible_to_parents().filter(category__parent__slug="user-support").count()
+    assert sites > CONTACTS_SHOWN
+    response = client.get(SEARCH, {"q": "qzxqzx"})
+    html = response.content.decode()
+    contacts = response.context["contacts"]
+    assert len(contacts) == CONTACTS_SHOWN
+    assert contacts[0].name == "子育てコンシェルジュ（市役所）"  # the city's own counter first
+    assert html.count('class="call-link"') == CONTACTS_SHOWN
+    assert f'href="{SEARCH}?category=user-support"' in html
+    # That link lists every site.
+    every = client.get(SEARCH, {"category": "user-support"})
+    assert every.context["page"].paginator.count == sites
 
 
 def test_filters_that_leave_nothing_also_offer_the_way_forward(client, demo_city):

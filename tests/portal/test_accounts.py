@@ -91,7 +91,7 @@ def test_login_pages_are_japanese_by_default(client):
 def test_failed_logins_are_rate_limited_on_real_redis(client, parent, settings, redis_url):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.PortalRedisCache",
             "LOCATION": redis_url,
             # A fresh prefix per run: the counters expire on their own, nothing else in Redis is touched.
             "KEY_PREFIX": f"test-ratelimit-{uuid.uuid4()}",

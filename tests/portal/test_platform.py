@@ -6,6 +6,7 @@ import io
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -50,9 +51,7 @@ def test_settings_are_japanese_first():
 @pytest.mark.django_db
 def test_healthz_reports_database_and_redis(client, settings, redis_url):
     settings.REDIS_URL = redis_url
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
-    }
+    settings.CACHES = {"default": {"BACKEND": "portal.cache.PortalRedisCache", "LOCATION": redis_url}}
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "redis": "ok"}
@@ -62,9 +61,7 @@ def test_healthz_reports_database_and_redis(client, settings, redis_url):
 def test_healthz_is_503_when_redis_is_down(client, settings):
     dead = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     settings.REDIS_URL = dead
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": dead}
-    }
+    settings.CACHES = {"default": {"BACKEND": "portal.cache.PortalRedisCache", "LOCATION": dead}}
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["redis"] == "error"
@@ -134,3 +131,18 @@ def test_the_workers_own_fragment_cache_is_bounded():
 
     assert production.CACHES["local"]["BACKEND"].endswith("LocMemCache")
     assert production.CACHES["local"]["OPTIONS"]["MAX_ENTRIES"] <= 1000
+
+
+def test_the_redis_cache_keeps_one_client_and_works_on_real_redis(redis_url):
+    from portal.cache import PortalRedisCache
+
+    cache = PortalRedisCache(redis_url, {"KEY_PREFIX": f"test-client-{uuid.uuid4()}", "TIMEOUT": 60})
+    client = cache._cache.get_client(write=True)
+    cache.set("card", {"name": "ひろば <b>"})
+    assert cache.get_many(["card", "missing"]) == {"card": {"name": "ひろば <b>"}}
+    assert cache.add("card-version", 1)
+    assert cache.incr("card-version") == 2
+    # The same redis.Redis for every call (Django's own client builds one per call).
+    assert cache._cache.get_client(write=True) is client
+    assert cache._cache.get_client() is client
+    cache.delete_many(["card", "card-version"])
