@@ -6,11 +6,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Prefetch, Value
 from django.db.models.functions import Coalesce, Left, NullIf
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from facilities.caching import FRAGMENT_SECONDS, cached_cards
+from facilities.caching import FRAGMENT_SECONDS, cached_cards, seats_version, service_rows_version
 from facilities.forms import SearchForm, SearchMissForm
 from facilities.models import SearchMiss, Service, Situation, SpecialHours, WeeklyHours
 from facilities.search import (
@@ -94,16 +96,30 @@ def _hours_prefetch(today: dt.date, *, days: int) -> tuple[str, Prefetch]:
     )
 
 
-def _visible_service(pk: int) -> Service:
-    """A service parents may see, with what its page shows; 404 for hidden or ended entries."""
-    today = timezone.localdate()
+def _visible_service(pk: int, today: dt.date) -> Service:
+    """A service parents may see, with what its page shows; 404 for hidden or ended entries.
+
+    On PostgreSQL the loaded rows are cached under their digest (``service_rows_version``, one cheap
+    query): an edit anywhere in them makes a new key, so nothing is ever invalidated."""
+    key = None
+    if connection.vendor == "postgresql":
+        version = service_rows_version(pk, today, days=EXCEPTION_DAYS)
+        if version is None:
+            raise Http404
+        key = f"facilities:service-rows:{pk}:{today.isoformat()}:{version}"
+        service = cache.get(key)
+        if service is not None:
+            return service
     services = (
         Service.objects.visible_to_parents()
         .defer(*SEARCH_DATA_FIELDS)
         .select_related("category__parent", "organization", "location__area")
         .prefetch_related(*_hours_prefetch(today, days=EXCEPTION_DAYS))
     )
-    return get_object_or_404(services, pk=pk)
+    service = get_object_or_404(services, pk=pk)
+    if key is not None:
+        cache.set(key, service, FRAGMENT_SECONDS)
+    return service
 
 
 @vary_on_headers("HX-Request")
@@ -212,9 +228,9 @@ def _without_page(request: HttpRequest) -> str:
 
 def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """サービスの詳細: today's hours first, then the week, exceptions, place, cost and how to use it."""
-    service = _visible_service(pk)
     now = timezone.localtime()
     today = now.date()
+    service = _visible_service(pk, today)
     weekly: dict[int, list[WeeklyHours]] = {day: [] for day in range(7)}
     for period in service.weekly_hours.all():
         weekly[period.weekday].append(period)
@@ -230,6 +246,10 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "json_ld": _json_ld(request, service),
         "map_tile_url": settings.MAP_TILE_URL,
         "is_hub": service.category.slug == "hub",
+        # The list of sessions is cached per minute (which sessions are upcoming and bookable changes
+        # with the time) and per version of its seats, bumped when a session or booking changes.
+        "seats_version": seats_version(service.pk),
+        "minute": now.strftime("%Y%m%d%H%M"),
     }
     context["page_version"] = _page_version(service, exceptions)
     return render(request, "facilities/service_detail.html", context)

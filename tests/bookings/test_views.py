@@ -56,6 +56,22 @@ def test_parent_books_a_seat_and_gets_a_confirmation_with_a_calendar_file(
     assert "BEGIN:VEVENT" in message.attachments[0][1]  # text attachments are kept as str
 
 
+def test_the_service_page_shows_the_seats_left_at_once_after_a_booking_and_a_cancellation(
+    client, parent, child, django_capture_on_commit_callbacks
+):
+    session = SessionFactory(capacity=2)
+    page = session.service.get_absolute_url()
+    assert "残り 2 席" in client.get(page).content.decode()  # the list of sessions is cached now
+    client.force_login(parent)
+    with django_capture_on_commit_callbacks(execute=True):
+        _book(client, session, child)
+    assert "残り 1 席" in client.get(page).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("bookings:booking_cancel", args=[Booking.objects.get().pk]))
+    assert Booking.objects.get().status == "cancelled"
+    assert "残り 2 席" in client.get(page).content.decode()
+
+
 def test_confirmation_mail_is_in_english_for_an_english_reading_parent(
     client, parent, child, django_capture_on_commit_callbacks
 ):

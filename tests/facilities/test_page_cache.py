@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 
 from facilities.models import Area, Category, Service, WeeklyHours
+from tests.conftest import require_service
 from tests.facilities.factories import AreaFactory, ServiceFactory, weekly
 
 SEARCH = reverse("facilities:search")
@@ -131,6 +132,27 @@ def test_the_service_page_keeps_to_a_few_queries(client, plaza, django_assert_ma
     client.get(plaza.get_absolute_url())
     with django_assert_max_num_queries(5):
         assert client.get(plaza.get_absolute_url()).status_code == 200
+
+
+def test_a_service_page_seen_before_reads_one_digest_and_nothing_else(
+    client, plaza, django_assert_num_queries
+):
+    require_service(connection.vendor == "postgresql", "the rows' digest is a PostgreSQL function")
+    client.get(plaza.get_absolute_url())
+    with django_assert_num_queries(1):  # the digest; the rows, the sessions and the parts are cached
+        assert client.get(plaza.get_absolute_url()).status_code == 200
+
+
+def test_a_service_hidden_by_a_queryset_update_is_gone_at_once(client, plaza):
+    assert client.get(plaza.get_absolute_url()).status_code == 200  # its rows are cached now
+    Service.objects.filter(pk=plaza.pk).update(published=False)
+    assert client.get(plaza.get_absolute_url()).status_code == 404
+
+
+def test_a_changed_organization_shows_on_the_service_page_at_once(client, plaza):
+    client.get(plaza.get_absolute_url())
+    type(plaza.organization).objects.filter(pk=plaza.organization_id).update(name="みなと子育てネット")
+    assert "みなと子育てネット" in client.get(plaza.get_absolute_url()).content.decode()
 
 
 @pytest.mark.parametrize(
