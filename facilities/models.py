@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Sequence
+from typing import NamedTuple
 
 import holidays
 from django.db import models
@@ -405,13 +407,18 @@ class Service(models.Model):
 
     def hours_on(self, day: dt.date) -> list[tuple[dt.time, dt.time]]:
         """The opening periods that start on ``day``: its SpecialHours when it has any, else the weekly
-        hours, none on a 祝日 when ``closed_on_holidays``. Uses prefetched hours when present."""
-        specials = [s for s in self.special_hours.all() if s.date == day]
+        hours, none on a 祝日 when ``closed_on_holidays``. Uses the hours ``attach_opening_hours`` gave,
+        else prefetched hours when present."""
+        weekly, special = self.__dict__.get("opening_hours") or (
+            self.weekly_hours.all(),
+            self.special_hours.all(),
+        )
+        specials = [s for s in special if s.date == day]
         if specials:
             return [(s.opens_at, s.closes_at) for s in specials if not s.is_closed]
         if self.closed_on_holidays and is_public_holiday(day):
             return []
-        return [(w.opens_at, w.closes_at) for w in self.weekly_hours.all() if w.weekday == day.weekday()]
+        return [(w.opens_at, w.closes_at) for w in weekly if w.weekday == day.weekday()]
 
     def is_open_at(self, when: dt.datetime) -> bool:
         """営業中か: whether ``when`` (local time) falls in a period of that day, or in the after-midnight
@@ -448,6 +455,43 @@ class Service(models.Model):
         if self.min_age_months is not None and months < self.min_age_months:
             return False
         return not (self.max_age_months is not None and months >= self.max_age_months)
+
+
+class WeeklyPeriod(NamedTuple):
+    """A WeeklyHours row as ``attach_opening_hours`` reads it."""
+
+    weekday: int
+    opens_at: dt.time
+    closes_at: dt.time
+
+
+class SpecialDay(NamedTuple):
+    """A SpecialHours row as ``attach_opening_hours`` reads it."""
+
+    date: dt.date
+    is_closed: bool
+    opens_at: dt.time | None
+    closes_at: dt.time | None
+
+
+def attach_opening_hours(services: Sequence[Service], first_day: dt.date, last_day: dt.date) -> None:
+    """Gives each of ``services`` its weekly hours and its special dates from ``first_day`` to
+    ``last_day`` (``Service.hours_on`` and what uses it then read these), in two queries of plain
+    values: a result page's 20 services have some 190 hours rows, and making model instances of them
+    through ``prefetch_related`` was a fifth of the page's CPU time."""
+    hours = {service.pk: ([], []) for service in services}
+    weekly = WeeklyHours.objects.filter(service_id__in=hours).values_list(
+        "service_id", "weekday", "opens_at", "closes_at"
+    )
+    for service_id, *period in weekly:
+        hours[service_id][0].append(WeeklyPeriod(*period))
+    special = SpecialHours.objects.filter(
+        service_id__in=hours, date__range=(first_day, last_day)
+    ).values_list("service_id", "date", "is_closed", "opens_at", "closes_at")
+    for service_id, *day in special:
+        hours[service_id][1].append(SpecialDay(*day))
+    for service in services:
+        service.opening_hours = hours[service.pk]
 
 
 class WeeklyHours(models.Model):

@@ -23,7 +23,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from facilities.caching import FRAGMENT_SECONDS, cached_cards, seats_version, service_rows_version
 from facilities.forms import SearchForm, SearchMissForm
-from facilities.models import SearchMiss, Service, Situation, SpecialHours, WeeklyHours
+from facilities.models import SearchMiss, Service, Situation, SpecialHours, WeeklyHours, attach_opening_hours
 from facilities.search import (
     CONTACTS_SHOWN,
     consultation_contacts,
@@ -139,15 +139,14 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
     def load(services):
-        return (
-            services.only(*CARD_FIELDS)
-            .annotate(summary=Left(summary_source, SUMMARY_CHARS + 1))
-            .prefetch_related(*_hours_prefetch(today, days=NEXT_OPENING_DAYS))
-        )
+        return services.only(*CARD_FIELDS).annotate(summary=Left(summary_source, SUMMARY_CHARS + 1))
 
     with priced_for_text_checks():
         finding = find_services(**kwargs, cap=COUNT_CAP, load=load, now=kwargs.get("open_at") or now)
         page = CappedPaginator(finding.results, PAGE_SIZE).get_page(request.GET.get("page"))
+    attach_opening_hours(
+        page.object_list, today - dt.timedelta(days=1), today + dt.timedelta(days=NEXT_OPENING_DAYS)
+    )
     for service in page:
         _describe_opening(service, now)
     if finding.missed and page.number == 1 and _typed_in_full(request):

@@ -7,6 +7,7 @@ import os
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.cache import caches
 from django.utils import timezone, translation
 
 from portal.models import Role, User
@@ -93,11 +94,14 @@ def redis_url() -> str:
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings) -> None:
-    # Rate-limit counters must not leak between tests; the tests about Redis itself set it explicitly.
+    # Rate-limit counters and cached parts must not leak between tests (a LocMem cache's entries are
+    # kept per process, whatever the settings object); the tests about Redis itself set it explicitly.
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
     }
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)
