@@ -311,24 +311,28 @@ def _match_words(
     indexed: bool = True,
     any_word: bool = False,
     required: bool = True,
+    scored: bool = True,
 ) -> QuerySet[Service]:
     """``services`` containing every word (``any_word``: at least one), annotated with ``relevance``, the
-    sum of the words' points. Not ``required``: all of ``services``, the words only rank them."""
+    sum of the words' points. Not ``required``: all of ``services``, the words only rank them. Not
+    ``scored``: no ``relevance`` (counting needs none, and building the scores costs Python time)."""
     score = Value(0, output_field=IntegerField())
     either = Q()
     for word in words:
         match = word.match(indexed=indexed)
         if any_word or not required:
             either |= match
-            score = score + Case(
-                When(match, then=word.score()), default=Value(0), output_field=IntegerField()
-            )
+            if scored:
+                score = score + Case(
+                    When(match, then=word.score()), default=Value(0), output_field=IntegerField()
+                )
         else:
             services = services.filter(match)
-            score = score + word.score()
+            if scored:
+                score = score + word.score()
     if words and any_word and required:
         services = services.filter(either)
-    return services.annotate(relevance=score)
+    return services.annotate(relevance=score) if scored else services
 
 
 def match_query(services: QuerySet[Service], query: str) -> QuerySet[Service]:
@@ -507,10 +511,16 @@ class SearchResults:
         self.few = self._few_filtered(filters)
         if self.few is not None:
             self.filtered = Service.objects.filter(_pk_in(self.few))
+        self.any_word = any_word
         self.ranking = functools.partial(
             _ranked, self.filtered, self.words, point, sort, indexed=self.few is None, any_word=any_word
         )
-        self.ranked = self.ranking()
+
+    @functools.cached_property
+    def ranked(self) -> QuerySet[Service]:
+        """The matches in result order, without the open-first rule (built when first read: a
+        one-word page walks the tiers instead)."""
+        return self.ranking()
 
     def _few_filtered(self, filters: dict[str, Any]) -> list[int] | None:
         """The ids the filters leave, when they leave at most FEW_SERVICES and there are words to check.
@@ -535,7 +545,8 @@ class SearchResults:
     def _count(self) -> int:
         if self.few is not None:
             return min(len(self._few_ranked_ids), self.cap + 1)
-        return self.ranked.order_by()[: self.cap + 1].count()
+        matching = _match_words(self.filtered, self.words, any_word=self.any_word, scored=False)
+        return matching.order_by().values("pk")[: self.cap + 1].count()
 
     @functools.cached_property
     def _few_ranked_ids(self) -> list[int]:
