@@ -22,8 +22,6 @@ LABELS_VERSION_KEY = "facilities:labels-version"
 # Cached parts keyed on data versions stay valid until the data changes; a day bounds what unused
 # combinations of filters keep in Redis.
 FRAGMENT_SECONDS = 24 * 60 * 60
-# The parts of a result card that do not change with the time of day (the hours line between them does).
-CARD_PARTS = ("head", "tail")
 
 
 def _new_version(key: str) -> int:
@@ -88,11 +86,13 @@ def service_rows_version(pk: int, today: dt.date, *, days: int) -> str | None:
 
 
 def card_version(service: Service) -> str:
-    """Digest of everything the cached parts of a search result card show (``{% card_part %}`` in
-    facilities/_result_card.html), and the language: a field added to those parts belongs here too.
+    """Digest of everything a search result card shows (``{% card %}`` around
+    facilities/_result_card.html), and the language: a field added to the card belongs here too.
 
     Made from the values themselves, already loaded for the card, not from ``updated_at``: 休止中 set by
-    a hub's queryset update and a renamed category or 地区 change the card without saving the service."""
+    a hub's queryset update and a renamed category or 地区 change the card without saving the service.
+    The hours line is keyed on what it says (open now, today's hours, the next opening, the distance),
+    so a card is rendered again when that changes, not every minute."""
     category, area = service.category, service.location.area
     shown = (
         get_language(),
@@ -106,17 +106,18 @@ def card_version(service: Service) -> str:
         service.summary,
         (category.slug, category.name, category.name_en),
         (area.name, area.name_en),
+        (service.open_now, service.hours_today, service.next_opening, service.km),
     )
     return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
 
-def card_key(part: str, version: str) -> str:
-    return f"facilities:card:{part}:{version}"
+def card_key(version: str) -> str:
+    return f"facilities:card:{version}"
 
 
 def cached_cards(services: list[Service]) -> dict[str, str]:
-    """The rendered card parts of a result page already in the cache, read in one round trip; each
-    service gets its ``card_version`` for the template's ``{% card_part %}``."""
+    """The rendered cards of a result page already in the cache, read in one round trip; each service
+    gets its ``card_version`` for the template's ``{% card %}``."""
     for service in services:
         service.card_version = card_version(service)
-    return cache.get_many([card_key(part, s.card_version) for s in services for part in CARD_PARTS])
+    return cache.get_many([card_key(service.card_version) for service in services])

@@ -173,7 +173,7 @@ def search(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "card_parts": cached_cards(services),
+        "cards": cached_cards(services),
         "finding": finding,
         "contacts": contacts[:CONTACTS_SHOWN],
         "more_contacts": len(contacts) > CONTACTS_SHOWN,

@@ -7,7 +7,7 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 
-from facilities.caching import CARD_PARTS, FRAGMENT_SECONDS, card_key
+from facilities.caching import FRAGMENT_SECONDS, card_key
 from facilities.models import Situation, hours_text
 from facilities.urgent import NATIONAL_LINES
 
@@ -43,13 +43,13 @@ def hours(opens: dt.time, closes: dt.time) -> str:
     return hours_text(opens, closes)
 
 
-class CardPartNode(template.Node):
-    def __init__(self, part: str, nodelist: template.NodeList) -> None:
-        self.part, self.nodelist = part, nodelist
+class CardNode(template.Node):
+    def __init__(self, nodelist: template.NodeList) -> None:
+        self.nodelist = nodelist
 
     def render(self, context: template.Context) -> str:
-        key = card_key(self.part, context["service"].card_version)
-        html = context.get("card_parts", {}).get(key)
+        key = card_key(context["service"].card_version)
+        html = context.get("cards", {}).get(key)
         if html is None:
             html = self.nodelist.render(context)
             cache.set(key, html, FRAGMENT_SECONDS)
@@ -57,16 +57,11 @@ class CardPartNode(template.Node):
 
 
 @register.tag
-def card_part(parser: template.base.Parser, token: template.base.Token) -> CardPartNode:
-    """``{% card_part "head" %}…{% endcard_part %}``: a part of a result card rendered once per
-    ``facilities.caching.card_version``; the view reads a page's parts at once (``cached_cards``)."""
-    try:
-        _tag, quoted = token.split_contents()
-    except ValueError:
-        raise template.TemplateSyntaxError("card_part takes one part name") from None
-    part = quoted.strip("\"'")
-    if part not in CARD_PARTS:
-        raise template.TemplateSyntaxError(f"card_part: unknown part {part!r}")
-    nodelist = parser.parse(("endcard_part",))
+def card(parser: template.base.Parser, token: template.base.Token) -> CardNode:
+    """``{% card %}…{% endcard %}``: a search result card rendered once per
+    ``facilities.caching.card_version``; the view reads a page's cards at once (``cached_cards``)."""
+    if len(token.split_contents()) != 1:
+        raise template.TemplateSyntaxError("card takes no arguments")
+    nodelist = parser.parse(("endcard",))
     parser.delete_first_token()
-    return CardPartNode(part, nodelist)
+    return CardNode(nodelist)

@@ -3,12 +3,16 @@ filter panel follows the filters sent, and the pages keep a bounded number of qu
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from facilities.models import Area, Category, Service, WeeklyHours
@@ -102,6 +106,17 @@ def test_changed_hours_show_on_the_card_and_the_week_table_at_once(client, plaza
         assert "09:00–17:00" not in search
         assert "10:30–18:30" in detail
         assert "09:00–17:00" not in detail
+
+
+def test_a_cached_card_says_open_or_closed_as_the_clock_moves(client, plaza, monkeypatch):
+    # The plaza opens 09:00–17:00 every day; its card is cached at 10:00 on a Wednesday.
+    tokyo = zoneinfo.ZoneInfo("Asia/Tokyo")
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 12, 2, 10, 0, tzinfo=tokyo))
+    assert "いま開いています" in client.get(SEARCH, {"q": "ひかり"}).content.decode()
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 12, 2, 18, 0, tzinfo=tokyo))
+    evening = client.get(SEARCH, {"q": "ひかり"}).content.decode()
+    assert "いま開いています" not in evening
+    assert "いまは時間外です" in evening and "次は12/3（木）09:00から" in evening
 
 
 def test_the_cached_filter_panel_shows_the_filters_sent_each_time(client, plaza):
