@@ -14,6 +14,7 @@ from django.db.models import Prefetch, Value
 from django.db.models.functions import Coalesce, Left, NullIf
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -96,20 +97,16 @@ def _hours_prefetch(today: dt.date, *, days: int) -> tuple[str, Prefetch]:
     )
 
 
-def _visible_service(pk: int, today: dt.date) -> Service:
+def _visible_service(pk: int, today: dt.date, rows: str) -> Service:
     """A service parents may see, with what its page shows; 404 for hidden or ended entries.
 
-    On PostgreSQL the loaded rows are cached under their digest (``service_rows_version``, one cheap
-    query): an edit anywhere in them makes a new key, so nothing is ever invalidated."""
-    key = None
-    if connection.vendor == "postgresql":
-        version = service_rows_version(pk, today, days=EXCEPTION_DAYS)
-        if version is None:
-            raise Http404
-        key = f"facilities:service-rows:{pk}:{today.isoformat()}:{version}"
-        service = cache.get(key)
-        if service is not None:
-            return service
+    With the digest of its rows (``rows``, from ``service_rows_version``; empty when the database
+    gives none) the loaded rows are cached under it: an edit anywhere in them makes a new key, so
+    nothing is ever invalidated."""
+    key = f"facilities:service-rows:{pk}:{today.isoformat()}:{rows}" if rows else None
+    service = cache.get(key) if key else None
+    if service is not None:
+        return service
     services = (
         Service.objects.visible_to_parents()
         .defer(*SEARCH_DATA_FIELDS)
@@ -117,7 +114,7 @@ def _visible_service(pk: int, today: dt.date) -> Service:
         .prefetch_related(*_hours_prefetch(today, days=EXCEPTION_DAYS))
     )
     service = get_object_or_404(services, pk=pk)
-    if key is not None:
+    if key:
         cache.set(key, service, FRAGMENT_SECONDS)
     return service
 
@@ -225,11 +222,39 @@ def _without_page(request: HttpRequest) -> str:
     return params.urlencode()
 
 
+# A service page's content is cached whole for the minute it was made in: きょう, いま開いています and
+# which sessions can still be booked follow the clock, nothing in it changes faster.
+SERVICE_PAGE_SECONDS = 2 * 60
+
+
 def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """サービスの詳細: today's hours first, then the week, exceptions, place, cost and how to use it."""
+    """サービスの詳細: today's hours first, then the week, exceptions, place, cost and how to use it.
+
+    The page's content is cached per minute under the digest of the rows it shows (computed by
+    PostgreSQL, ``service_rows_version``) and the version of its seats (bumped when a session or
+    booking commits): an edit or a booking shows at once; the header (who is signed in, the
+    language switch and its CSRF token) is rendered for each request."""
     now = timezone.localtime()
     today = now.date()
-    service = _visible_service(pk, today)
+    rows = service_rows_version(pk, today, days=EXCEPTION_DAYS) if connection.vendor == "postgresql" else ""
+    if rows is None:
+        raise Http404
+    key = None
+    if rows:
+        minute = now.strftime("%Y%m%d%H%M")
+        parts = (pk, rows, seats_version(pk), minute, get_language(), request.scheme, request.get_host())
+        key = "facilities:service-page:" + ":".join(map(str, parts))
+    page = cache.get(key) if key else None
+    if page is None:
+        page = _service_page(request, _visible_service(pk, today, rows), now)
+        if key:
+            cache.set(key, page, SERVICE_PAGE_SECONDS)
+    return render(request, "facilities/service_detail.html", {"page": page})
+
+
+def _service_page(request: HttpRequest, service: Service, now: dt.datetime) -> dict[str, str]:
+    """The service page's title, head and content, rendered."""
+    today = now.date()
     weekly: dict[int, list[WeeklyHours]] = {day: [] for day in range(7)}
     for period in service.weekly_hours.all():
         weekly[period.weekday].append(period)
@@ -245,13 +270,13 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "json_ld": _json_ld(request, service),
         "map_tile_url": settings.MAP_TILE_URL,
         "is_hub": service.category.slug == "hub",
-        # The list of sessions is cached per minute (which sessions are upcoming and bookable changes
-        # with the time) and per version of its seats, bumped when a session or booking changes.
-        "seats_version": seats_version(service.pk),
-        "minute": now.strftime("%Y%m%d%H%M"),
+        "page_version": _page_version(service, exceptions),
     }
-    context["page_version"] = _page_version(service, exceptions)
-    return render(request, "facilities/service_detail.html", context)
+    return {
+        "title": localized(service),
+        "head": render_to_string("facilities/_service_head.html", context, request),
+        "content": render_to_string("facilities/_service_content.html", context, request),
+    }
 
 
 def _page_version(service: Service, exceptions: list[SpecialHours]) -> str:
