@@ -222,18 +222,13 @@ def _without_page(request: HttpRequest) -> str:
     return params.urlencode()
 
 
-# A service page's content is cached whole for the minute it was made in: きょう, いま開いています and
-# which sessions can still be booked follow the clock, nothing in it changes faster.
-SERVICE_PAGE_SECONDS = 2 * 60
-
-
 def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """サービスの詳細: today's hours first, then the week, exceptions, place, cost and how to use it.
 
-    The page's content is cached per minute under the digest of the rows it shows (computed by
-    PostgreSQL, ``service_rows_version``) and the version of its seats (bumped when a session or
-    booking commits): an edit or a booking shows at once; the header (who is signed in, the
-    language switch and its CSRF token) is rendered for each request."""
+    The page's content is cached under the digest of the rows it shows (computed by PostgreSQL,
+    ``service_rows_version``) and the version of its seats (bumped when a session or booking commits),
+    until the clock alone would change it (``_changes_at``): an edit or a booking shows at once. The
+    header (who is signed in, the language switch and its CSRF token) is rendered for each request."""
     now = timezone.localtime()
     today = now.date()
     rows = service_rows_version(pk, today, days=EXCEPTION_DAYS) if connection.vendor == "postgresql" else ""
@@ -241,25 +236,26 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     key = None
     if rows:
-        minute = now.strftime("%Y%m%d%H%M")
-        parts = (pk, rows, seats_version(pk), minute, get_language(), request.scheme, request.get_host())
+        parts = (pk, rows, seats_version(pk), get_language(), request.scheme, request.get_host())
         key = "facilities:service-page:" + ":".join(map(str, parts))
     page = cache.get(key) if key else None
-    if page is None:
+    if page is None or now >= page["until"]:
         page = _service_page(request, _visible_service(pk, today, rows), now)
         if key:
-            cache.set(key, page, SERVICE_PAGE_SECONDS)
+            cache.set(key, page, min((page["until"] - now).total_seconds(), FRAGMENT_SECONDS))
     return render(request, "facilities/service_detail.html", {"page": page})
 
 
-def _service_page(request: HttpRequest, service: Service, now: dt.datetime) -> dict[str, str]:
-    """The service page's title, head and content, rendered."""
+def _service_page(request: HttpRequest, service: Service, now: dt.datetime) -> dict:
+    """The service page's title, head and content, rendered, and ``until``: when the clock alone would
+    change them (``_changes_at``; the list of sessions adds its own times while it renders)."""
     today = now.date()
     weekly: dict[int, list[WeeklyHours]] = {day: [] for day in range(7)}
     for period in service.weekly_hours.all():
         weekly[period.weekday].append(period)
     week = [(WeeklyHours.Weekday(day).label, weekly[day]) for day in range(7)]
     exceptions = [s for s in service.special_hours.all() if s.date >= today]
+    changes_at = _changes_at(service, now)
     context = {
         "service": service,
         "open_now": service.is_open_at(now),
@@ -271,12 +267,27 @@ def _service_page(request: HttpRequest, service: Service, now: dt.datetime) -> d
         "map_tile_url": settings.MAP_TILE_URL,
         "is_hub": service.category.slug == "hub",
         "page_version": _page_version(service, exceptions),
+        # Times after now when the content reads differently (bookings' upcoming_sessions_for adds the
+        # listed sessions' start, booking opening and deadline).
+        "changes_at": changes_at,
     }
     return {
         "title": localized(service),
         "head": render_to_string("facilities/_service_head.html", context, request),
         "content": render_to_string("facilities/_service_content.html", context, request),
+        "until": min(changes_at),
     }
+
+
+def _changes_at(service: Service, now: dt.datetime) -> list[dt.datetime]:
+    """When the page's text changes with the clock alone: midnight (きょう, the exception dates) and
+    today's opening and closing times, those of yesterday's overnight periods included (いま開いています)."""
+    today = now.date()
+    times = [dt.datetime.combine(today + dt.timedelta(days=1), dt.time(0), now.tzinfo)]
+    for day in (today - dt.timedelta(days=1), today):
+        for opens, closes in service.hours_on(day):
+            times += [dt.datetime.combine(today, t, now.tzinfo) for t in (opens, closes) if t is not None]
+    return [t for t in times if t > now]
 
 
 def _page_version(service: Service, exceptions: list[SpecialHours]) -> str:

@@ -72,6 +72,17 @@ def test_the_service_page_shows_the_seats_left_at_once_after_a_booking_and_a_can
     assert "残り 2 席" in client.get(page).content.decode()
 
 
+def test_the_service_page_stops_offering_a_session_once_its_booking_deadline_passes(client, monkeypatch):
+    session = SessionFactory()
+    before = session.closes_at - dt.timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: before)
+    page = session.service.get_absolute_url()
+    assert "予約する" in client.get(page).content.decode()  # cached now
+    monkeypatch.setattr(timezone, "now", lambda: session.closes_at)
+    html = client.get(page).content.decode()
+    assert "この回の予約の受付は終わりました。" in html and ">予約する<" not in html
+
+
 def test_confirmation_mail_is_in_english_for_an_english_reading_parent(
     client, parent, child, django_capture_on_commit_callbacks
 ):

@@ -119,6 +119,17 @@ def test_a_cached_card_says_open_or_closed_as_the_clock_moves(client, plaza, mon
     assert "いまは時間外です" in evening and "次は12/3（木）09:00から" in evening
 
 
+def test_a_cached_service_page_says_open_or_closed_as_the_clock_moves(client, plaza, monkeypatch):
+    tokyo = zoneinfo.ZoneInfo("Asia/Tokyo")
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 12, 2, 16, 59, tzinfo=tokyo))
+    assert "いま開いています" in client.get(plaza.get_absolute_url()).content.decode()
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 12, 2, 17, 0, tzinfo=tokyo))
+    assert "いまは時間外です" in client.get(plaza.get_absolute_url()).content.decode()
+    # After midnight the page speaks of the new day.
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 12, 3, 0, 0, 30, tzinfo=tokyo))
+    assert "きょう 12月3日（木） の時間" in client.get(plaza.get_absolute_url()).content.decode()
+
+
 def test_the_cached_filter_panel_shows_the_filters_sent_each_time(client, plaza):
     checked = client.get(SEARCH, {"q": "ひかり", "category": "temporary-care", "area": "minato"})
     html = checked.content.decode()
