@@ -299,9 +299,11 @@ def _seed_household(
     tz = timezone.get_current_timezone()
 
     def at(day: dt.date) -> dt.datetime:
-        return dt.datetime.combine(
+        # Never later than now: seeded after midnight, "today at 10:00" has not happened yet.
+        moment = dt.datetime.combine(
             day, dt.time(rng.choice([9, 10, 11, 13, 14, 15]), rng.choice([0, 15, 30, 45])), tz
         )
+        return min(moment, timezone.now())
 
     case = Case.objects.create(
         site=site,
@@ -383,7 +385,7 @@ def _seed_portal_family(site: UserSupportSite, specialist, today: dt.date) -> No
         site=site,
         area=Area.objects.filter(code="mitarai").first(),
         created_by=specialist,
-        created_at=dt.datetime.combine(today, dt.time(10, 0), tz),
+        created_at=min(dt.datetime.combine(today, dt.time(10, 0), tz), timezone.now()),
         status=Case.Status.RECEIVED,
         parent_account=parent,
         booking_consent_on=today,
@@ -393,7 +395,7 @@ def _seed_portal_family(site: UserSupportSite, specialist, today: dt.date) -> No
     )
     contact = Contact.objects.create(
         case=case,
-        contacted_at=dt.datetime.combine(today, dt.time(10, 0), tz),
+        contacted_at=min(dt.datetime.combine(today, dt.time(10, 0), tz), timezone.now()),
         channel=Channel.WALK_IN,
         specialist=specialist,
         notes="ひろばで、赤ちゃんとのふれあい方を知りたいと相談。ベビーマッサージ講座を紹介し、代理予約に同意をいただいた。",

@@ -284,7 +284,11 @@ class Case(models.Model):
             "booking_consent_on": dates.PAST.error(self.booking_consent_on),
             "due_date": dates.DUE.error(self.due_date, stored=dates.stored_value(self, "due_date")),
             "closed_on": dates.PAST.error(self.closed_on),
-            "created_at": dates.past_moment_error(self.created_at),
+            # Not a field of the case form: an unchanged 受付日時 is not checked again (it would be
+            # an error the form cannot show).
+            "created_at": dates.past_moment_error(
+                self.created_at, stored=dates.stored_value(self, "created_at")
+            ),
         }
         if self.booking_consent_on and not self.parent_account_id:
             messages["booking_consent_on"] = _("同意日はポータルのアカウントと一緒に記録してください。")

@@ -148,13 +148,14 @@ DUE_PROFILE = DateRange(
 
 
 def past_moment_error(
-    value: dt.datetime | None, *, slack: dt.timedelta = dt.timedelta(minutes=1)
+    value: dt.datetime | None, *, stored: object = None, slack: dt.timedelta = dt.timedelta(minutes=1)
 ) -> str | None:
-    """A moment that has happened (相談日時): not before ``FLOOR``, not later than now (+ clock slack).
+    """A moment that has happened (相談日時): not before ``FLOOR``, not later than now (+ clock slack);
+    None when unknown or equal to the ``stored`` value (as ``DateRange.error``).
 
     Compared as aware datetimes: converting a year-1 value to a date in another zone would overflow.
     """
-    if value is None:
+    if value is None or value == stored:
         return None
     if value < floor_datetime():
         return PAST.too_early % {"date": FLOOR.isoformat()}

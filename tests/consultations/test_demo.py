@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import zoneinfo
 
 import pytest
 from django.utils import timezone
@@ -41,3 +43,25 @@ def test_demo_is_a_month_for_both_sites_and_idempotent():
     assert Case.objects.filter(
         parent_account__email="parent@example.jp", booking_consent_on__isnull=False
     ).exists()
+
+
+@pytest.mark.django_db
+def test_a_demo_seeded_just_after_midnight_has_nothing_in_the_future_and_its_cases_can_be_edited(
+    monkeypatch,
+):
+    # 00:30 in Tokyo: "today at 10:00" has not happened yet.
+    tokyo = zoneinfo.ZoneInfo("Asia/Tokyo")
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 12, 1, 0, 30, tzinfo=tokyo))
+    out = io.StringIO()
+    portal_demo.seed(out)
+    facilities_demo.seed(out)
+    demo.seed(out)
+    now = timezone.now()
+    assert not Case.objects.filter(created_at__gt=now).exists()
+    assert not Contact.objects.filter(contacted_at__gt=now).exists()
+    # A case whose 受付日時 was stored ahead of the clock (an older seed, a clock fixed since) is still
+    # editable: the form cannot show an error on a field it does not have.
+    case = Case.objects.order_by("pk").first()
+    Case.objects.filter(pk=case.pk).update(created_at=now + dt.timedelta(hours=9))
+    case.refresh_from_db()
+    case.full_clean()

@@ -144,8 +144,13 @@ def _english_leftovers(client, pages: list[str], status: int = 200) -> dict[str,
 def test_the_main_parent_pages_in_english_carry_no_japanese_ui_text(client, parent, parent_city):
     session = parent_city
     booking = session.bookings.get()
+    # Another session the child can book: not at the same time as the booked one (the demo's sessions
+    # follow the clock, and a session overlapping it is refused as a double booking).
     other = (
-        Session.objects.filter(service__bookable_online=True).exclude(pk=session.pk).order_by("starts_at")[0]
+        Session.objects.filter(service__bookable_online=True)
+        .exclude(pk=session.pk)
+        .exclude(starts_at__lt=session.ends_at, ends_at__gt=session.starts_at)
+        .order_by("starts_at")[0]
     )
     client.force_login(parent)
     client.post(reverse("portal:set_language"), {"language": "en", "next": "/"})
