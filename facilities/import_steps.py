@@ -39,18 +39,23 @@ def _reporter(batch_id: int):
     return report
 
 
+def _stored_file(batch: ImportBatch) -> dict:
+    """The batch's file as the check and the import read it, their progress kept for the page."""
+    return {
+        "data": bytes(batch.data),
+        "filename": batch.filename,
+        "mapping": batch.mapping,
+        "progress": _reporter(batch.pk),
+    }
+
+
 def batch_check(*, batch_id: int) -> None:
     """確認 (task body): read every row, write nothing, keep the report for the preview."""
     batch = ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.CHECKING).first()
     if batch is None:
         return
     try:
-        report = importing.check_file(
-            data=bytes(batch.data),
-            filename=batch.filename,
-            mapping=batch.mapping,
-            progress=_reporter(batch_id),
-        )
+        report = importing.check_file(**_stored_file(batch))
     except importing.FileProblem as problem:
         _finish(batch_id, ImportBatch.Status.FAILED, problem=problem)
         return
@@ -76,13 +81,7 @@ def batch_import(*, batch_id: int) -> None:
         if batch is None:
             return
         try:
-            report = importing.import_file(
-                data=bytes(batch.data),
-                filename=batch.filename,
-                by=batch.created_by,
-                mapping=batch.mapping,
-                progress=_reporter(batch_id),
-            )
+            report = importing.import_file(**_stored_file(batch), by=batch.created_by)
         except importing.ImportRefused as refused:
             # The directory changed since the preview and rows are now held: back to the preview.
             report, status = refused.args[0], ImportBatch.Status.PREVIEW
